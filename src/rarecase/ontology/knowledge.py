@@ -142,12 +142,14 @@ class KnowledgeBase:
         if number is None:
             return None
         source = TermId.parse(hpo_id(number))
-        alt = self._lookup(self._a["alt_number"], number)
-        if alt >= 0:
-            return Remap(source, self.term_id(int(self._a["alt_target"][alt])), RemapKind.ALT_ID)
+        # An obsolete stanza says more (replaced_by, consider) than the alt_id HPO often also
+        # lists on the replacement, so it is asked first.
         obs = self._lookup(self._a["obsolete_number"], number)
         if obs < 0:
-            return None
+            alt = self._lookup(self._a["alt_number"], number)
+            if alt < 0:
+                return None
+            return Remap(source, self.term_id(int(self._a["alt_target"][alt])), RemapKind.ALT_ID)
         replaced = int(self._a["obsolete_replaced"][obs])
         if replaced >= 0:
             return Remap(source, self.term_id(replaced), RemapKind.REPLACED_BY)
@@ -318,8 +320,8 @@ class KnowledgeBase:
     # -- remapping reports -----------------------------------------------------------------
     def remappings(self) -> list[Remap]:
         """Every alt_id and obsolete id this release knows, with what it maps to."""
-        found = [self.remap_of(hpo_id(int(n))) for n in self._a["alt_number"]]
-        found += [self.remap_of(hpo_id(int(n))) for n in self._a["obsolete_number"]]
+        numbers = np.union1d(self._a["alt_number"], self._a["obsolete_number"])
+        found = [self.remap_of(hpo_id(int(n))) for n in numbers]
         return [r for r in found if r is not None]
 
     def annotation_remaps(self) -> list[Remap]:

@@ -1,0 +1,48 @@
+# The two commands: `make demo` and `make test`. Both create .venv when it is missing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO_OUT := build/demo
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the project's metadata changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	@mkdir -p $(DEMO_OUT)
+	@echo "\$$ rarecase info"
+	@$(BIN)/rarecase info
+	@echo; echo "\$$ rarecase validate examples/tumoral_calcinosis.json"
+	@$(BIN)/rarecase validate examples/tumoral_calcinosis.json
+	@echo; echo "\$$ rarecase show examples/tumoral_calcinosis.json"
+	@$(BIN)/rarecase show examples/tumoral_calcinosis.json
+	@echo; echo "\$$ rarecase term search cervical instab"
+	@$(BIN)/rarecase term search cervical instab --limit 5
+	@echo; echo "\$$ rarecase term HP:0010646"
+	@$(BIN)/rarecase term HP:0010646
+	@echo; echo "\$$ rarecase validate --fix examples/needs_curation.json --out $(DEMO_OUT)"
+	@$(BIN)/rarecase validate --fix examples/needs_curation.json --out $(DEMO_OUT) || true
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks scripts conftest.py
+	$(BIN)/mypy
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench_ontology.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

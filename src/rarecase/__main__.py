@@ -1,0 +1,5 @@
+"""``python -m rarecase`` runs the command line."""
+
+from rarecase.cli import main
+
+main()

