@@ -15,11 +15,32 @@ from pathlib import Path
 from rarecase.ontology.sources import locate_sources
 
 LEAVES = [
-    "HP:0001250", "HP:0007359", "HP:0001251", "HP:0010646", "HP:0000286", "HP:0001263",
-    "HP:0001249", "HP:0002650", "HP:0001166", "HP:0002616", "HP:0000316", "HP:0000193",
-    "HP:0004322", "HP:0001382", "HP:0000006", "HP:0000007", "HP:0003577", "HP:0011463",
-    "HP:0003581", "HP:0040280", "HP:0040281", "HP:0040282", "HP:0040283", "HP:0040284",
-    "HP:0040285", "HP:0012828",
+    "HP:0001250",
+    "HP:0007359",
+    "HP:0001251",
+    "HP:0010646",
+    "HP:0000286",
+    "HP:0001263",
+    "HP:0001249",
+    "HP:0002650",
+    "HP:0001166",
+    "HP:0002616",
+    "HP:0000316",
+    "HP:0000193",
+    "HP:0004322",
+    "HP:0001382",
+    "HP:0000006",
+    "HP:0000007",
+    "HP:0003577",
+    "HP:0011463",
+    "HP:0003581",
+    "HP:0040280",
+    "HP:0040281",
+    "HP:0040282",
+    "HP:0040283",
+    "HP:0040284",
+    "HP:0040285",
+    "HP:0012828",
 ]
 DISEASES = ["OMIM:609192", "OMIM:300989", "ORPHA:485", "OMIM:154700", "ORPHA:284963"]
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "mini_hpo"
@@ -49,12 +70,16 @@ def main() -> None:
             stack += parents[t]
     # one obsolete term replaced by a kept term, and one that only says "consider"
     replaced = [
-        t for t, b in terms.items()
-        if "is_obsolete: true" in b and any(r in keep for r in re.findall(r"^replaced_by: (\S+)", b, re.M))
+        t
+        for t, b in terms.items()
+        if "is_obsolete: true" in b
+        and any(r in keep for r in re.findall(r"^replaced_by: (\S+)", b, re.M))
     ]
     consider = [
-        t for t, b in terms.items()
-        if "is_obsolete: true" in b and "replaced_by" not in b
+        t
+        for t, b in terms.items()
+        if "is_obsolete: true" in b
+        and "replaced_by" not in b
         and re.findall(r"^consider: (\S+)", b, re.M)
         and all(c in keep for c in re.findall(r"^consider: (\S+)", b, re.M))
     ]
@@ -67,7 +92,8 @@ def main() -> None:
     body = []
     for t in sorted(keep | set(obsolete)):
         block = "\n".join(
-            line for line in terms[t].splitlines()
+            line
+            for line in terms[t].splitlines()
             if not line.startswith(("property_value", "subset", "created_by", "creation_date"))
             and not (line.startswith("consider") and t not in obsolete)
         )

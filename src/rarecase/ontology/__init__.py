@@ -1,4 +1,4 @@
-"""The HPO knowledge base: ontology graph, id remapping, information content, disease annotations."""
+"""The HPO knowledge base: graph, id remapping, information content, disease annotations."""
 
 from rarecase.ontology.hpoa import parse_frequency
 from rarecase.ontology.ids import (

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -22,7 +21,7 @@ from rarecase.ontology.compile import Compiled
 from rarecase.ontology.sources import HpoSources
 
 # Bump whenever compile.py changes what it stores or how.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 _ARRAYS = "arrays.npz"
 _TEXTS = "texts.json"
@@ -74,7 +73,7 @@ def write_entry(entry: Path, compiled: Compiled, manifest: dict[str, object]) ->
         np.savez(staging / _ARRAYS, **compiled.arrays)  # type: ignore[arg-type]
         (staging / _TEXTS).write_text(json.dumps(compiled.texts), encoding="utf-8")
         (staging / _MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        os.rename(staging, entry)
+        staging.rename(entry)
     except OSError as error:
         # Another process may have renamed its own build into place first: theirs is as good.
         if not (entry / _MANIFEST).is_file():

@@ -70,12 +70,16 @@ def _topological(parents: list[list[int]], obo_path: Path) -> list[int]:
 def _csr(rows: list[list[int]], n_columns: int) -> sp.csr_array:
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum([len(r) for r in rows], out=indptr[1:])
-    indices = np.fromiter((c for r in rows for c in sorted(r)), dtype=np.int32, count=int(indptr[-1]))
+    indices = np.fromiter(
+        (c for r in rows for c in sorted(r)), dtype=np.int32, count=int(indptr[-1])
+    )
     data = np.ones(len(indices), dtype=bool)
     return sp.csr_array((data, indices, indptr), shape=(len(rows), n_columns))
 
 
-def compile_knowledge(obo: OboDocument, obo_path: Path, hpoa: HpoaFile, hpoa_path: Path) -> Compiled:
+def compile_knowledge(
+    obo: OboDocument, obo_path: Path, hpoa: HpoaFile, hpoa_path: Path
+) -> Compiled:
     """Build the arrays; raises :class:`OntologyFileError` on dangling or cyclic references."""
     current = sorted(
         (t for t in obo.terms if not t.is_obsolete and hpo_number(t.id) is not None),
@@ -91,7 +95,8 @@ def compile_knowledge(obo: OboDocument, obo_path: Path, hpoa: HpoaFile, hpoa_pat
         for parent in term.is_a:
             if parent not in index_of:
                 raise OntologyFileError(
-                    f"{obo_path}:{term.line}", f"{term.id} has unknown parent {parent}",
+                    f"{obo_path}:{term.line}",
+                    f"{term.id} has unknown parent {parent}",
                     "use an official hp.obo release",
                 )
             row.append(index_of[parent])
@@ -114,7 +119,9 @@ def compile_knowledge(obo: OboDocument, obo_path: Path, hpoa: HpoaFile, hpoa_pat
 
     # Alternative ids point at the current term that lists them.
     alt_pairs = sorted(
-        (hpo_number(alt) or 0, index_of[t.id]) for t in current for alt in t.alt_ids
+        (hpo_number(alt) or 0, index_of[t.id])
+        for t in current
+        for alt in t.alt_ids
         if hpo_number(alt) is not None
     )
     obsolete = sorted(
@@ -146,10 +153,10 @@ def compile_knowledge(obo: OboDocument, obo_path: Path, hpoa: HpoaFile, hpoa_pat
     t["synonyms"] = [[list(s) for s in x.synonyms] for x in current]
     t["xrefs"] = [x.xrefs for x in current]
     t["obsolete_labels"] = [x.name.removeprefix("obsolete ") for x in obsolete]
-    t["obsolete_consider"] = [
-        [index_of[c] for c in x.consider if c in index_of] for x in obsolete
-    ]
-    _compile_annotations(compiled, hpoa, hpoa_path, index_of, alt_pairs, obsolete, obsolete_replaced)
+    t["obsolete_consider"] = [[index_of[c] for c in x.consider if c in index_of] for x in obsolete]
+    _compile_annotations(
+        compiled, hpoa, hpoa_path, index_of, alt_pairs, obsolete, obsolete_replaced
+    )
     _compile_information_content(compiled, ancestor_matrix)
     return compiled
 
@@ -190,15 +197,26 @@ def _compile_annotations(
     disease_index: dict[str, int] = {}
     disease_names: list[str] = []
     cols: dict[str, list[int]] = {
-        k: [] for k in ("disease", "term", "onset", "sex", "evidence", "aspect", "reference",
-                        "frequency_text", "modifier")
+        k: []
+        for k in (
+            "disease",
+            "term",
+            "onset",
+            "sex",
+            "evidence",
+            "aspect",
+            "reference",
+            "frequency_text",
+            "modifier",
+        )
     }
     negated: list[bool] = []
     frequency: list[float] = []
     for row in hpoa.rows:
         if ":" not in row.database_id:
             raise OntologyFileError(
-                f"{hpoa_path}:{row.line}", f"disease id {row.database_id!r} has no prefix",
+                f"{hpoa_path}:{row.line}",
+                f"disease id {row.database_id!r} has no prefix",
                 "the file is not phenotype.hpoa; use an official release",
             )
         term = resolve(row.hpo_id, row.line)
@@ -225,7 +243,7 @@ def _compile_annotations(
     for key, values in cols.items():
         a[f"ann_{key}"] = np.array(values, dtype=np.int32)
     a["ann_negated"] = np.array(negated, dtype=bool)
-    a["ann_frequency"] = np.array(frequency, dtype=np.float32)
+    a["ann_frequency"] = np.array(frequency, dtype=np.float64)
     t = compiled.texts
     t["hpoa_version"] = hpoa.version
     t["disease_ids"] = list(disease_index)

@@ -32,8 +32,18 @@ _RATIO = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
 
 COLUMNS: Final = (
-    "database_id", "disease_name", "qualifier", "hpo_id", "reference", "evidence",
-    "onset", "frequency", "sex", "modifier", "aspect", "biocuration",
+    "database_id",
+    "disease_name",
+    "qualifier",
+    "hpo_id",
+    "reference",
+    "evidence",
+    "onset",
+    "frequency",
+    "sex",
+    "modifier",
+    "aspect",
+    "biocuration",
 )
 
 
@@ -98,7 +108,8 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
             yield from enumerate(handle, start=1)
     except UnicodeDecodeError as error:
         raise OntologyFileError(
-            str(path), f"not UTF-8 text ({error.reason} at byte {error.start})",
+            str(path),
+            f"not UTF-8 text ({error.reason} at byte {error.start})",
             "point --hpo-dir at an official phenotype.hpoa release",
         ) from None
     except OSError as error:
@@ -125,14 +136,16 @@ def read_hpoa(path: Path) -> HpoaFile:
         if not header_seen:
             if fields[0] != "database_id":
                 raise OntologyFileError(
-                    f"{path}:{number}", "no 'database_id …' column header",
+                    f"{path}:{number}",
+                    "no 'database_id …' column header",
                     "the file is not phenotype.hpoa; use an official release",
                 )
             header_seen = True
             continue
         if len(fields) != len(COLUMNS):
             raise OntologyFileError(
-                f"{path}:{number}", f"{len(fields)} columns where {len(COLUMNS)} are expected",
+                f"{path}:{number}",
+                f"{len(fields)} columns where {len(COLUMNS)} are expected",
                 "the file is truncated or not phenotype.hpoa; use an official release",
             )
         try:
@@ -163,7 +176,8 @@ def read_hpoa(path: Path) -> HpoaFile:
         )
     if not header_seen:
         raise OntologyFileError(
-            str(path), "no annotation header found",
+            str(path),
+            "no annotation header found",
             "the file is not phenotype.hpoa; use an official release",
         )
     return HpoaFile(version=version, rows=rows)

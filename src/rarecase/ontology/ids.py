@@ -41,7 +41,9 @@ class TermId:
         match = _CURIE.match(text) if ":" in text else None
         if match is None:
             raise InputError(
-                source, f"{text!r} is not a compact identifier", "write it as PREFIX:ID, e.g. HP:0001250"
+                source,
+                f"{text!r} is not a compact identifier",
+                "write it as PREFIX:ID, e.g. HP:0001250",
             )
         return cls(match.group(1), match.group(2))
 

@@ -59,8 +59,12 @@ class KnowledgeBase:
         self._numbers: np.ndarray = self._a["term_number"]
         n = len(self._numbers)
         self._parents = sp.csr_array(
-            (np.ones(len(self._a["parent_indices"]), dtype=bool), self._a["parent_indices"],
-             self._a["parent_indptr"]), shape=(n, n),
+            (
+                np.ones(len(self._a["parent_indices"]), dtype=bool),
+                self._a["parent_indices"],
+                self._a["parent_indptr"],
+            ),
+            shape=(n, n),
         )
         self._anc_indptr: np.ndarray = self._a["ancestor_indptr"]
         self._anc_indices: np.ndarray = self._a["ancestor_indices"]
@@ -164,11 +168,14 @@ class KnowledgeBase:
     def _not_current(self, term: str, source: str) -> UnknownTermError:
         remap = self.remap_of(term)
         release = f"HPO {self.hpo_version}"
-        if remap is not None and remap.kind is RemapKind.ALT_ID:
+        if remap is not None and remap.kind is RemapKind.ALT_ID and remap.target is not None:
             return ObsoleteTermError(
-                source, f"{term} is an alternative id of {remap.target} "
+                source,
+                f"{term} is an alternative id of {remap.target} "
                 f"({self.label(self.index(remap.target))}) in {release}",
-                f"use {remap.target}", term_id=term, replacement=str(remap.target),
+                f"use {remap.target}",
+                term_id=term,
+                replacement=str(remap.target),
             )
         if remap is not None:
             obs = self._lookup(self._a["obsolete_number"], hpo_number(term) or 0)
@@ -182,13 +189,17 @@ class KnowledgeBase:
             else:
                 fix = "HPO names no replacement; choose a current term"
             return ObsoleteTermError(
-                source, f"{term} ({label}) is obsolete in {release}", fix, term_id=term,
+                source,
+                f"{term} ({label}) is obsolete in {release}",
+                fix,
+                term_id=term,
                 replacement=str(remap.target) if remap.target else None,
                 consider=tuple(str(c) for c in remap.consider),
             )
         near = self._near_ids(hpo_number(term) or 0)
+        options = " or ".join(f"{self.term_id(i)} ({self.label(i)})" for i in near)
         fix = (
-            f"did you mean {' or '.join(f'{hpo_id(int(self._numbers[i]))} ({self.label(i)})' for i in near)}?"
+            f"did you mean {options}?"
             if near
             else "check the id, or use --hpo-dir with a newer HPO release"
         )
@@ -205,7 +216,9 @@ class KnowledgeBase:
             if pos + 1 < len(digits):
                 variants.add(digits[:pos] + digits[pos + 1] + digits[pos] + digits[pos + 2 :])
         found = {self._find(int(v)) for v in variants if v and v != digits and len(v) <= 7}
-        return sorted(i for i in found if i >= 0)[:3]
+        # The most used terms first: they are the likelier intent.
+        counts = self._a["disease_count"]
+        return sorted((i for i in found if i >= 0), key=lambda i: -int(counts[i]))[:3]
 
     def term_id(self, index: int) -> TermId:
         return TermId("HP", f"{int(self._numbers[index]):07d}")
@@ -231,7 +244,8 @@ class KnowledgeBase:
             definition=self._t["definitions"][i],
             comment=self._t["comments"][i],
             synonyms=tuple(
-                Synonym(text, SynonymScope(scope), kind) for text, scope, kind in self._t["synonyms"][i]
+                Synonym(text, SynonymScope(scope), kind)
+                for text, scope, kind in self._t["synonyms"][i]
             ),
             xrefs=tuple(self._t["xrefs"][i]),
             parents=tuple(self.term_ids(self.parents(i))),
@@ -248,7 +262,7 @@ class KnowledgeBase:
 
     def synonyms(self, index: int) -> list[tuple[str, str, str]]:
         """(text, scope, type) of each synonym of the term at ``index``."""
-        return [tuple(s) for s in self._t["synonyms"][index]]  # type: ignore[misc]
+        return [(str(s[0]), str(s[1]), str(s[2])) for s in self._t["synonyms"][index]]
 
     def subontology(self, term: TermRef) -> Subontology:
         return SUBONTOLOGIES[int(self._a["subontology"][self.index(term)])]
@@ -260,12 +274,14 @@ class KnowledgeBase:
     # -- hierarchy ------------------------------------------------------------------------
     def parents(self, term: TermRef) -> np.ndarray:
         i = self.index(term)
-        return self._parents.indices[self._parents.indptr[i] : self._parents.indptr[i + 1]]
+        return np.asarray(
+            self._parents.indices[self._parents.indptr[i] : self._parents.indptr[i + 1]]
+        )
 
     def children(self, term: TermRef) -> np.ndarray:
         i = self.index(term)
         m = self._children_matrix
-        return m.indices[m.indptr[i] : m.indptr[i + 1]]
+        return np.asarray(m.indices[m.indptr[i] : m.indptr[i + 1]])
 
     def ancestors(self, term: TermRef, *, include_self: bool = True) -> np.ndarray:
         """Indices of the term's ancestors (sorted; itself included unless told otherwise).
@@ -280,7 +296,7 @@ class KnowledgeBase:
     def descendants(self, term: TermRef, *, include_self: bool = True) -> np.ndarray:
         i = self.index(term)
         m = self._descendant_matrix
-        found = m.indices[m.indptr[i] : m.indptr[i + 1]]
+        found = np.asarray(m.indices[m.indptr[i] : m.indptr[i + 1]])
         return found if include_self else found[found != i]
 
     def is_ancestor(self, ancestor: TermRef, descendant: TermRef) -> bool:
@@ -310,12 +326,12 @@ class KnowledgeBase:
     @property
     def information_content(self) -> np.ndarray:
         """IC per term index: -ln(share of annotated diseases that show the term)."""
-        return self._a["information_content"]  # type: ignore[no-any-return]
+        return self._a["information_content"]
 
     @property
     def disease_counts(self) -> np.ndarray:
         """Per term: how many diseases are annotated with it or a descendant."""
-        return self._a["disease_count"]  # type: ignore[no-any-return]
+        return self._a["disease_count"]
 
     # -- remapping reports -----------------------------------------------------------------
     def remappings(self) -> list[Remap]:
@@ -346,8 +362,10 @@ class KnowledgeBase:
         i = disease if isinstance(disease, int) else self._disease_index.get(disease.strip(), -1)
         if not 0 <= i < self.n_diseases:
             raise UnknownTermError(
-                "", f"{disease!r} is not an annotated disease (phenotype.hpoa {self.hpoa_version})",
-                "use an OMIM:, ORPHA: or DECIPHER: id from phenotype.hpoa", term_id=str(disease),
+                "",
+                f"{disease!r} is not an annotated disease (phenotype.hpoa {self.hpoa_version})",
+                "use an OMIM:, ORPHA: or DECIPHER: id from phenotype.hpoa",
+                term_id=str(disease),
             )
         ident = self._t["disease_ids"][i]
         return Disease(ident, self._t["disease_names"][i], Database(ident.split(":", 1)[0]), i)
@@ -377,7 +395,7 @@ class KnowledgeBase:
                     disease=d.id,
                     term=self.term_id(int(a["ann_term"][row])),
                     negated=bool(a["ann_negated"][row]),
-                    frequency=None if np.isnan(freq) else round(freq, 6),
+                    frequency=None if np.isnan(freq) else freq,
                     frequency_text=s[int(a["ann_frequency_text"][row])],
                     onset=self.term_id(onset) if onset >= 0 else None,
                     sex=s[int(a["ann_sex"][row])],

@@ -14,7 +14,9 @@ from pathlib import Path
 from rarecase.errors import OntologyFileError
 
 _QUOTED = re.compile(r'^"((?:[^"\\]|\\.)*)"\s*(.*)$')
-_SYNONYM_TAIL = re.compile(r"^(EXACT|RELATED|BROAD|NARROW)(?:\s+([A-Za-z0-9_:-]+))?\s*(\[.*\])?\s*$")
+_SYNONYM_TAIL = re.compile(
+    r"^(EXACT|RELATED|BROAD|NARROW)(?:\s+([A-Za-z0-9_:-]+))?\s*(\[.*\])?\s*$"
+)
 
 
 @dataclass(slots=True)
@@ -47,7 +49,8 @@ def _unquote(value: str, path: Path, line: int) -> tuple[str, str]:
     match = _QUOTED.match(value)
     if match is None:
         raise OntologyFileError(
-            f"{path}:{line}", f"expected a quoted string, found {value[:60]!r}",
+            f"{path}:{line}",
+            f"expected a quoted string, found {value[:60]!r}",
             "the file is not valid OBO; use an official hp.obo release",
         )
     text = match.group(1).replace('\\"', '"').replace("\\\\", "\\")
@@ -66,7 +69,8 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
             yield from enumerate(handle, start=1)
     except UnicodeDecodeError as error:
         raise OntologyFileError(
-            str(path), f"not UTF-8 text ({error.reason} at byte {error.start})",
+            str(path),
+            f"not UTF-8 text ({error.reason} at byte {error.start})",
             "point --hpo-dir at an official hp.obo release",
         ) from None
     except OSError as error:
@@ -93,7 +97,8 @@ def read_obo(path: Path) -> OboDocument:
         tag, sep, value = line.partition(":")
         if not sep:
             raise OntologyFileError(
-                f"{path}:{number}", f"expected 'tag: value', found {line[:60]!r}",
+                f"{path}:{number}",
+                f"expected 'tag: value', found {line[:60]!r}",
                 "the file is not valid OBO; use an official hp.obo release",
             )
         value = value.strip()
@@ -109,13 +114,15 @@ def read_obo(path: Path) -> OboDocument:
             continue
         if current is None:
             raise OntologyFileError(
-                f"{path}:{number}", f"tag {tag!r} before the stanza's id",
+                f"{path}:{number}",
+                f"tag {tag!r} before the stanza's id",
                 "the file is not valid OBO; use an official hp.obo release",
             )
         _apply_tag(current, tag, value, path, number)
     if not saw_header or not terms:
         raise OntologyFileError(
-            str(path), "no OBO header or no [Term] stanza found",
+            str(path),
+            "no OBO header or no [Term] stanza found",
             "the file is not hp.obo; use an official release",
         )
     return OboDocument(data_version=data_version, terms=terms)
@@ -133,7 +140,8 @@ def _apply_tag(term: OboTerm, tag: str, value: str, path: Path, number: int) -> 
         tail = _SYNONYM_TAIL.match(rest)
         if tail is None:
             raise OntologyFileError(
-                f"{path}:{number}", f"synonym scope missing or unknown in {rest[:40]!r}",
+                f"{path}:{number}",
+                f"synonym scope missing or unknown in {rest[:40]!r}",
                 "scope must be EXACT, RELATED, BROAD or NARROW",
             )
         term.synonyms.append((text, tail.group(1), tail.group(2) or ""))

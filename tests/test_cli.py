@@ -1,0 +1,175 @@
+"""The command line, run in-process through rarecase.cli.run (what the console script calls)."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rarecase import __version__
+from rarecase.cli import run
+from rarecase.phenopacket import read_phenopacket
+from tests.conftest import MINI_HPO
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+
+
+@pytest.fixture
+def cli(request, hpo, capsys):
+    """Run a command against the full HPO release (cache shared with the `hpo` fixture)."""
+    cache = request.config.cache.mkdir("rarecase-kb")
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = run(["--cache-dir", str(cache), *args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+def test_version(cli):
+    code, out, _ = cli("--version")
+    assert code == 0 and out.strip() == f"rarecase {__version__}"
+
+
+def test_info_json(cli):
+    code, out, _ = cli("info", "--json")
+    facts = json.loads(out)
+    assert code == 0
+    assert facts["hpo_version"] == "2025-01-16"
+    assert facts["terms_by_subontology"]["phenotypic_abnormality"] > 18_000
+    assert facts["diseases_by_database"]["OMIM"] > 8_000
+    assert facts["cache_state"] in ("loaded", "built now")
+
+
+def test_info_on_another_release(capsys, tmp_path):
+    code = run(["--hpo-dir", str(MINI_HPO), "--cache-dir", str(tmp_path), "info"])
+    out = capsys.readouterr().out
+    assert code == 0 and "2025-01-16-mini" in out and "built now" in out
+
+
+def test_term_by_id(cli):
+    code, out, _ = cli("term", "HP:0010646", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["label"] == "Cervical spine instability"
+    assert data["parents"] == [{"id": "HP:0003319", "label": "Abnormality of the cervical spine"}]
+    assert data["annotated_diseases"] > 0
+
+
+def test_term_alt_id_is_shown_with_its_remap(cli):
+    code, out, _ = cli("term", "HP:0001275")
+    assert code == 0 and "Seizure" in out and "alternative id of HP:0001250" in out
+
+
+@pytest.mark.parametrize(
+    ("ident", "message"),
+    [
+        ("HP:0003494", "is obsolete in HPO 2025-01-16; consider HP:0000005"),
+        ("HP:1999999", "HP:1999999 is not an HPO term"),
+        ("seizure", "'seizure' is not an HPO id"),
+    ],
+)
+def test_term_errors_are_one_line(cli, ident, message):
+    code, out, err = cli("term", ident)
+    assert code == 2 and out == ""
+    assert message in err
+    assert err.startswith("rarecase: error: ") and err.count("\n") == 1
+
+
+def test_term_search(cli):
+    code, out, _ = cli("term", "search", "cervical", "instab", "--json")
+    hits = json.loads(out)
+    assert code == 0
+    assert "HP:0010646" in [h["id"] for h in hits[:3]]
+    assert [h["rank"] for h in hits] == list(range(1, len(hits) + 1))
+
+
+def test_term_search_without_words(cli):
+    code, _, err = cli("term", "search")
+    assert code == 2 and "no words to search for" in err
+
+
+def test_validate_valid_example(cli):
+    code, out, _ = cli("validate", str(EXAMPLES / "tumoral_calcinosis.json"))
+    assert code == 0 and "valid (5 observed, 4 excluded)" in out
+
+
+def test_validate_reports_problems_and_fails(cli):
+    code, out, _ = cli("validate", "--json", str(EXAMPLES / "needs_curation.json"))
+    [report] = json.loads(out)
+    assert code == 1 and not report["valid"]
+    kinds = {f["problem"] for f in report["findings"]}
+    assert {"alt_id", "obsolete_term", "duplicate", "redundant_ancestor"} <= kinds
+
+
+def test_validate_fix_writes_a_clean_copy(cli, tmp_path):
+    code, out, _ = cli(
+        "validate", "--fix", "--out", str(tmp_path), str(EXAMPLES / "needs_curation.json")
+    )
+    written = tmp_path / "needs_curation.fixed.json"
+    assert code == 0 and str(written) in out
+    fixed = read_phenopacket(written)
+    assert [str(f.term.id) for f in fixed.observed] == ["HP:0001250", "HP:0001263", "HP:0000315"]
+    assert [str(f.term.id) for f in fixed.excluded] == ["HP:0004322", "HP:0001251"]
+    code, out, _ = cli("validate", str(written))
+    assert code == 0 and "valid" in out and "warning" not in out
+
+
+def test_validate_fix_refuses_when_a_curator_is_needed(cli, tmp_path):
+    source = tmp_path / "conflict.json"
+    doc = json.loads((EXAMPLES / "needs_curation.json").read_text())
+    doc["phenotypicFeatures"].append({"type": {"id": "HP:0001263"}, "excluded": True})
+    source.write_text(json.dumps(doc))
+    code, out, _ = cli("validate", "--fix", str(source))
+    assert code == 1 and "not written" in out
+    assert not (tmp_path / "conflict.fixed.json").exists()
+
+
+def test_validate_many_files_goes_on_after_a_broken_one(cli, tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    good = tmp_path / "good.json"
+    shutil.copy(EXAMPLES / "tumoral_calcinosis.json", good)
+    code, out, _ = cli("validate", str(broken), str(good))
+    assert code == 1
+    assert f"{broken}: invalid" in out and f"{good}: valid" in out
+
+
+def test_strict_makes_warnings_fail(cli, tmp_path):
+    path = tmp_path / "redundant.json"
+    doc = json.loads((EXAMPLES / "tumoral_calcinosis.json").read_text())
+    doc["phenotypicFeatures"].append(
+        {"type": {"id": "HP:0000118", "label": "Phenotypic abnormality"}}
+    )
+    path.write_text(json.dumps(doc))
+    assert cli("validate", str(path))[0] == 0
+    assert cli("validate", "--strict", str(path))[0] == 1
+
+
+def test_show(cli):
+    code, out, _ = cli("show", str(EXAMPLES / "tumoral_calcinosis.json"))
+    assert code == 0
+    assert "HP:0010646" not in out and "Atlantoaxial instability" in out
+    assert "excluded (4)" in out and "surgical resection" in out
+
+
+def test_show_json_is_a_phenopacket(cli):
+    code, out, _ = cli("show", "--json", str(EXAMPLES / "tumoral_calcinosis.json"))
+    assert code == 0 and json.loads(out)["id"] == "example-tumoral-calcinosis-1"
+
+
+def test_missing_file(cli, tmp_path):
+    code, _, err = cli("show", str(tmp_path / "absent.json"))
+    assert code == 2 and "absent.json: cannot read" in err and err.count("\n") == 1
+
+
+def test_bad_hpo_dir(capsys, tmp_path):
+    code = run(["--hpo-dir", str(tmp_path), "info"])
+    err = capsys.readouterr().err
+    assert code == 3 and "hp.obo: missing from the HPO folder" in err
+
+
+def test_usage_error_exit_code(cli):
+    code, _, _ = cli("term")
+    assert code == 2
