@@ -1,5 +1,44 @@
-"""rarecase: from a clinical case description to a coded, reasoned case."""
+"""rarecase: from a clinical case description to a coded, reasoned case.
+
+The public API. Load the knowledge once and pass it on; nothing is loaded at import time:
+
+    >>> import rarecase
+    >>> kb = rarecase.load(MINI_HPO, cache_dir=CACHE)
+    >>> case = rarecase.case_from_terms(["HP:0001250", "HP:0012638"], kb=kb)
+    >>> [f.problem.value for f in rarecase.validate_case(case, kb).findings]
+    ['redundant_ancestor']
+"""
 
 from rarecase._version import __version__
+from rarecase.ontology import KnowledgeBase, TermId, load
+from rarecase.phenopacket import (
+    Case,
+    case_from_dict,
+    case_to_dict,
+    dumps_phenopacket,
+    parse_phenopacket,
+    read_phenopacket,
+    write_phenopacket,
+)
+from rarecase.phenopacket.terms import case_from_terms, split_marked
+from rarecase.phenopacket.validate import ValidationReport, sanitize, validate_case, validate_file
 
-__all__ = ["__version__"]
+__all__ = [
+    "Case",
+    "KnowledgeBase",
+    "TermId",
+    "ValidationReport",
+    "__version__",
+    "case_from_dict",
+    "case_from_terms",
+    "case_to_dict",
+    "dumps_phenopacket",
+    "load",
+    "parse_phenopacket",
+    "read_phenopacket",
+    "sanitize",
+    "split_marked",
+    "validate_case",
+    "validate_file",
+    "write_phenopacket",
+]

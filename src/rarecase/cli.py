@@ -180,25 +180,22 @@ def _print_term(data: dict[str, Any]) -> None:
         out.print(Text(f"  ({data['remap']})", style="yellow"))
     if data["definition"]:
         out.print(f"  {data['definition']}")
-    table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_column(style="dim")
-    table.add_column()
-    table.add_row("subontology", data["subontology"].replace("_", " "))
+    rows: list[tuple[str, str]] = [("subontology", data["subontology"].replace("_", " "))]
     for s in data["synonyms"]:
         kind = f", {s['type']}" if s["type"] else ""
-        table.add_row("synonym", f"{s['text']}  [{s['scope']}{kind}]")
-    for p in data["parents"]:
-        table.add_row("parent", f"{p['id']}  {p['label']}")
+        rows.append(("synonym", f"{s['text']}  [{s['scope']}{kind}]"))
+    rows += [("parent", f"{p['id']}  {p['label']}") for p in data["parents"]]
     children = data["children"]
     if children:
         shown = ", ".join(c["label"] for c in children[:6])
         more = f" … (+{len(children) - 6})" if len(children) > 6 else ""
-        table.add_row("children", f"{len(children)}: {shown}{more}")
+        rows.append(("children", f"{len(children)}: {shown}{more}"))
     if data["alt_ids"]:
-        table.add_row("alt ids", ", ".join(data["alt_ids"]))
-    table.add_row("IC", f"{data['information_content']:.2f}")
-    table.add_row("diseases", f"{data['annotated_diseases']} annotated with it or a descendant")
-    out.print(table)
+        rows.append(("alt ids", ", ".join(data["alt_ids"])))
+    rows.append(("IC", f"{data['information_content']:.2f}"))
+    rows.append(("diseases", f"{data['annotated_diseases']} annotated with it or a descendant"))
+    for key, value in rows:
+        out.print(Text.assemble((f"  {key:<13}", "dim"), value))
 
 
 @app.command(
