@@ -173,3 +173,27 @@ def test_bad_hpo_dir(capsys, tmp_path):
 def test_usage_error_exit_code(cli):
     code, _, _ = cli("term")
     assert code == 2
+
+
+def test_term_lists_diseases_annotated_with_it(cli):
+    code, out, _ = cli("term", "HP:0010646", "--json")
+    diseases = {d["id"]: d for d in json.loads(out)["diseases"]}
+    assert code == 0
+    assert diseases["OMIM:609192"]["name"] == "Loeys-Dietz syndrome 1"
+    assert diseases["OMIM:609192"]["frequency"] == round(7 / 30, 4)
+
+
+def test_validate_a_folder(cli, tmp_path):
+    folder = tmp_path / "cases"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(EXAMPLES / "tumoral_calcinosis.json", folder / "a.json")
+    shutil.copy(EXAMPLES / "needs_curation.json", folder / "sub" / "b.json")
+    code, out, _ = cli("validate", "--json", str(folder))
+    reports = json.loads(out)
+    assert code == 1
+    assert [Path(r["source"]).name for r in reports] == ["a.json", "b.json"]
+    assert [r["valid"] for r in reports] == [True, False]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = cli("validate", str(empty))
+    assert code == 2 and "folder holds no *.json file" in err

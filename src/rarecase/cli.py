@@ -170,6 +170,10 @@ def _term_json(kb: KnowledgeBase, ident: str) -> dict[str, Any]:
         "xrefs": list(term.xrefs),
         "information_content": round(term.information_content, 4),
         "annotated_diseases": term.disease_count,
+        "diseases": [
+            {"id": d.id, "name": d.name, "frequency": None if f is None else round(f, 4)}
+            for d, f in kb.annotated_diseases(index)
+        ],
     }
 
 
@@ -194,6 +198,12 @@ def _print_term(data: dict[str, Any]) -> None:
         rows.append(("alt ids", ", ".join(data["alt_ids"])))
     rows.append(("IC", f"{data['information_content']:.2f}"))
     rows.append(("diseases", f"{data['annotated_diseases']} annotated with it or a descendant"))
+    direct = data["diseases"]
+    for disease in direct[:8]:
+        freq = "" if disease["frequency"] is None else f"  ({disease['frequency']:.0%})"
+        rows.append(("", f"{disease['id']}  {disease['name']}{freq}"))
+    if len(direct) > 8:
+        rows.append(("", f"… and {len(direct) - 8} more annotated with this exact term (--json)"))
     for key, value in rows:
         out.print(Text.assemble((f"  {key:<13}", "dim"), value))
 
@@ -262,6 +272,20 @@ def term(
 
 
 # ----------------------------------------------------------------------------------- validate
+def _expand(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder stands for every *.json below it (fixed copies excluded)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*.json") if not p.name.endswith(".fixed.json"))
+            if not inside:
+                raise InputError(str(path), "folder holds no *.json file", "give phenopacket files")
+            found += inside
+        else:
+            found.append(path)
+    return found
+
+
 def _fixed_path(path: Path, out_dir: Path | None) -> Path:
     name = f"{path.stem}.fixed{path.suffix or '.json'}"
     return (out_dir or path.parent) / name
@@ -329,7 +353,7 @@ def validate(
     kb = _settings(ctx).kb
     results: list[dict[str, Any]] = []
     failed = False
-    for path in files:
+    for path in _expand(files):
         report = validate_file(path, kb)
         result = report.to_json()
         if not as_json:

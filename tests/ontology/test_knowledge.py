@@ -155,3 +155,10 @@ def test_annotation_ids_are_remapped_and_reported(tmp_path):
     assert str(alt.target) == "HP:0001250" and alt.where.startswith("phenotype.hpoa:")
     assert ("HP:9999999", RemapKind.UNRESOLVED) in report
     assert [str(a.term) for a in kb.annotations("OMIM:100001")] == ["HP:0001250"]
+
+
+def test_inheritance_and_directly_annotated_diseases(hpo):
+    assert [str(t) for t in hpo.inheritance("OMIM:609192")] == ["HP:0000006"]
+    direct = {d.id: f for d, f in hpo.annotated_diseases("HP:0010646")}
+    assert math.isclose(direct["OMIM:609192"], 7 / 30)
+    assert "ORPHA:1401" not in {d.id for d, _ in hpo.annotated_diseases("HP:0001270")}

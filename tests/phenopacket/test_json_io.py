@@ -683,3 +683,14 @@ def test_unknown_enum_numbers_are_rejected(subject, path):
     with pytest.raises(InvalidPhenopacketError) as err:
         case_from_dict(minimal(subject=subject), source="enum.json")
     assert f"{path}: " in assert_one_line(err, "enum.json")
+
+
+def test_huge_file_is_refused_before_reading(tmp_path, monkeypatch):
+    import rarecase.phenopacket.json_io as json_io
+    from rarecase.errors import InputError
+
+    monkeypatch.setattr(json_io, "MAX_PHENOPACKET_BYTES", 1000)
+    path = tmp_path / "huge.json"
+    path.write_text('{"id": "p1", "pad": "' + "x" * 2000 + '"}')
+    with pytest.raises(InputError, match=r"huge\.json: is 0 MB, too large for one phenopacket"):
+        json_io.read_phenopacket(path)

@@ -407,6 +407,27 @@ class KnowledgeBase:
             )
         return result
 
+    def annotated_diseases(self, term: TermRef) -> list[tuple[Disease, float | None]]:
+        """Diseases annotated with exactly this term (not NOT), with the annotation frequency.
+
+        >>> [(d.id, f) for d, f in kb.annotated_diseases("HP:0010646")][:1]
+        [('OMIM:300989', None)]
+        """
+        i = self.index(term)
+        a = self._a
+        rows = np.flatnonzero((a["ann_term"] == i) & ~a["ann_negated"])
+        found = []
+        for row in rows:
+            freq = float(a["ann_frequency"][row])
+            found.append(
+                (self.disease(int(a["ann_disease"][row])), None if np.isnan(freq) else freq)
+            )
+        return found
+
+    def inheritance(self, disease: str | int) -> list[TermId]:
+        """The modes of inheritance annotated for a disease (aspect I rows)."""
+        return [a.term for a in self.annotations(disease) if a.aspect == "I" and not a.negated]
+
     def disease_term_matrix(self, *, negated: bool = False) -> sp.csr_array:
         """Diseases x terms, the annotation frequency in each cell (NaN: annotated, frequency
         not given). ``negated=True`` gives the NOT annotations instead of the positive ones."""

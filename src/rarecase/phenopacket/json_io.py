@@ -800,10 +800,23 @@ def parse_phenopacket(data: bytes | str, *, source: str = "<text>") -> Case:
     return case_from_dict(load_json(data, source=source), source=source)
 
 
+# One phenopacket is kilobytes; the largest in phenopacket-store is under 100 kB. Anything far
+# larger is a wrong file (a genome, a database dump), refused before it is read into memory.
+MAX_PHENOPACKET_BYTES: Final = 20 * 1024 * 1024
+
+
 def read_phenopacket(path: str | os.PathLike[str]) -> Case:
     """Read one phenopacket file; errors name the path as the caller gave it."""
     source = os.fspath(path)
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_PHENOPACKET_BYTES:
+            raise InputError(
+                source,
+                f"is {size / 1e6:.0f} MB, too large for one phenopacket "
+                f"(limit {MAX_PHENOPACKET_BYTES // (1024 * 1024)} MiB)",
+                "give one phenopacket JSON object per file",
+            )
         data = Path(path).read_bytes()
     except OSError as err:
         raise InputError(
