@@ -9,12 +9,12 @@ ranking code can use them without knowing where they came from.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 from rarecase.errors import OntologyFileError
+from rarecase.ontology.lines import numbered_lines
 
 # Midpoints of the ranges in the definitions of HPO's frequency terms (HP:0040279 subtree,
 # hp.obo 2025-01-16): obligate 100%, very frequent 80-99%, frequent 30-79%, occasional 5-29%,
@@ -102,28 +102,12 @@ class HpoaFile:
     rows: list[HpoaRow]
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    try:
-        with path.open(encoding="utf-8") as handle:
-            yield from enumerate(handle, start=1)
-    except UnicodeDecodeError as error:
-        raise OntologyFileError(
-            str(path),
-            f"not UTF-8 text ({error.reason} at byte {error.start})",
-            "point --hpo-dir at an official phenotype.hpoa release",
-        ) from None
-    except OSError as error:
-        raise OntologyFileError(
-            str(path), f"cannot read: {error.strerror}", "check the path given to --hpo-dir"
-        ) from None
-
-
 def read_hpoa(path: Path) -> HpoaFile:
     """Parse ``path``; a malformed row raises :class:`OntologyFileError` naming its line."""
     version = ""
     rows: list[HpoaRow] = []
     header_seen = False
-    for number, raw in _lines(path):
+    for number, raw in numbered_lines(path):
         line = raw.rstrip("\r\n")
         if not line:
             continue

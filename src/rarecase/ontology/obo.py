@@ -7,11 +7,11 @@ speed (the whole file in about a second), and errors that name the file and line
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rarecase.errors import OntologyFileError
+from rarecase.ontology.lines import numbered_lines
 
 _QUOTED = re.compile(r'^"((?:[^"\\]|\\.)*)"\s*(.*)$')
 _SYNONYM_TAIL = re.compile(
@@ -63,22 +63,6 @@ def _strip_comment(value: str) -> str:
     return (value[:bang] if bang >= 0 else value).strip()
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    try:
-        with path.open(encoding="utf-8") as handle:
-            yield from enumerate(handle, start=1)
-    except UnicodeDecodeError as error:
-        raise OntologyFileError(
-            str(path),
-            f"not UTF-8 text ({error.reason} at byte {error.start})",
-            "point --hpo-dir at an official hp.obo release",
-        ) from None
-    except OSError as error:
-        raise OntologyFileError(
-            str(path), f"cannot read: {error.strerror}", "check the path given to --hpo-dir"
-        ) from None
-
-
 def read_obo(path: Path) -> OboDocument:
     """Parse ``path``; raises :class:`OntologyFileError` naming the line of any malformed tag."""
     terms: list[OboTerm] = []
@@ -86,7 +70,7 @@ def read_obo(path: Path) -> OboDocument:
     current: OboTerm | None = None
     in_term = False
     saw_header = False
-    for number, raw in _lines(path):
+    for number, raw in numbered_lines(path):
         line = raw.strip()
         if not line or line.startswith("!"):
             continue
