@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,6 +29,13 @@ from rarecase.phenopacket.validate import (
     validate_case,
     validate_file,
 )
+from rarecase.pipeline import AnnotatedDocument, analysis_of
+from rarecase.recognize.evaluate import evaluate, read_gold
+from rarecase.recognize.formats import to_bioc, to_pubtator
+from rarecase.recognize.lexicon import Kind
+from rarecase.recognize.recognizer import Recognizer
+from rarecase.report import render
+from rarecase.text import Document, read_path, read_source
 
 app = typer.Typer(
     name="rarecase",
@@ -49,6 +57,13 @@ class Settings:
         self.hpo_dir = hpo_dir
         self.cache_dir = cache_dir
         self._kb: KnowledgeBase | None = None
+        self._recognizer: Recognizer | None = None
+
+    @property
+    def recognizer(self) -> Recognizer:
+        if self._recognizer is None:
+            self._recognizer = Recognizer(self.kb)
+        return self._recognizer
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -476,6 +491,170 @@ def show(
                     (site + when, "dim"),
                 )
             )
+
+
+# ----------------------------------------------------------------------------- annotate
+class OutputFormat(StrEnum):
+    JSONL = "jsonl"
+    PUBTATOR = "pubtator"
+    BIOC = "bioc"
+
+
+class AnalysisFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    PHENOPACKET = "phenopacket"
+
+
+def _inputs(sources: list[str]) -> list[str]:
+    """Sources as given; a folder stands for every file inside it, sorted; '-' is stdin."""
+    found: list[str] = []
+    for source in sources:
+        path = Path(source)
+        if source != "-" and path.is_dir():
+            inside = sorted(
+                str(p)
+                for p in path.rglob("*")
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not inside:
+                raise InputError(source, "folder holds no file", "give case-report files")
+            found += inside
+        else:
+            found.append(source)
+    return found
+
+
+def _read_documents(source: str) -> list[Document]:
+    if source == "-":
+        return read_source(sys.stdin.buffer.read(), name="-")
+    return read_path(source)
+
+
+@app.command()
+def annotate(
+    ctx: typer.Context,
+    sources: Annotated[
+        list[str], typer.Argument(help="Files, folders (every file inside) or - for stdin.")
+    ],
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.JSONL,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+) -> None:
+    """Find phenotype and disease mentions, with status and subject, in every document.
+
+    A file that cannot be read is reported on stderr and the others are still annotated;
+    the exit status is then 1.
+    """
+    recognizer = _settings(ctx).recognizer
+    results: list[AnnotatedDocument] = []
+    failed = 0
+    stream = output.open("w", encoding="utf-8") if output and fmt is not OutputFormat.BIOC else None
+    write = stream.write if stream else sys.stdout.write
+    try:
+        for source in _inputs(sources):
+            try:
+                documents = _read_documents(source)
+            except RarecaseError as error:
+                err.print(Text(f"rarecase: error: {error.message}", style="red"))
+                failed += 1
+                continue
+            for document in documents:
+                result = AnnotatedDocument(document, tuple(recognizer.annotate(document)))
+                if fmt is OutputFormat.JSONL:
+                    write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+                elif fmt is OutputFormat.PUBTATOR:
+                    write(to_pubtator(result.document, result.mentions))
+                else:
+                    results.append(result)
+    finally:
+        if stream:
+            stream.close()
+    if fmt is OutputFormat.BIOC:
+        data = to_bioc((r.document, r.mentions) for r in results)
+        if output:
+            output.write_bytes(data)
+        else:
+            sys.stdout.write(data.decode("utf-8"))
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def analyze(
+    ctx: typer.Context,
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="A case report: text, HTML, PubMed XML, JATS, BioC, PubTator, or - for stdin."
+        ),
+    ],
+    fmt: Annotated[
+        AnalysisFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = AnalysisFormat.TEXT,
+) -> None:
+    """The whole chain on one case report: mentions with status and subject, then the case."""
+    settings = _settings(ctx)
+    documents = _read_documents(source)
+    if not documents:
+        raise InputError(source, "holds no document", "give a case report")
+    document = documents[0]
+    result = AnnotatedDocument(document, tuple(settings.recognizer.annotate(document)))
+    analysis = analysis_of(result, settings.kb)
+    if fmt is AnalysisFormat.JSON:
+        _emit_json(analysis.to_json())
+    elif fmt is AnalysisFormat.PHENOPACKET:
+        sys.stdout.write(dumps_phenopacket(analysis.case))
+    else:
+        render(analysis, out)
+
+
+# --------------------------------------------------------------------------------- eval
+eval_app = typer.Typer(help="Measure rarecase against gold annotations.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("recognition")
+def eval_recognition(
+    ctx: typer.Context,
+    gold: Annotated[Path, typer.Option("--gold", help="GSC+-style TSV or rarecase gold JSONL.")],
+    diseases: Annotated[
+        bool, typer.Option("--diseases", help="Score disease mentions too.")
+    ] = False,
+    show_errors: Annotated[
+        int, typer.Option("--errors", help="List this many context errors.")
+    ] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Mention- and document-level precision, recall and F1; status and subject accuracy."""
+    recognizer = _settings(ctx).recognizer
+    kinds = (Kind.PHENOTYPE, Kind.DISEASE) if diseases else (Kind.PHENOTYPE,)
+    report = evaluate(read_gold(gold), recognizer, kinds=kinds)
+    data = report.to_json()
+    if as_json:
+        _emit_json(data)
+        return
+    out.print(Text(f"{gold}: {report.documents} documents", style="bold"))
+    for level in ("mention", "document"):
+        c = data[level]
+        assert isinstance(c, dict)
+        out.print(
+            f"  {level:<9} P {c['precision']:.3f}  R {c['recall']:.3f}  F1 {c['f1']:.3f}"
+            f"  (tp {c['tp']}, fp {c['fp']}, fn {c['fn']})"
+        )
+    for key in ("status_accuracy", "subject_accuracy"):
+        if data[key] is not None:
+            name = key.replace("_", " ")
+            out.print(f"  {name}: {data[key]:.3f} over {report.status_total} matched mentions")
+    for error in report.errors[:show_errors]:
+        out.print(
+            f"  {error['doc']}: {error['text']!r} gold {error['gold']} found {error['found']}"
+            f" cue {error['cue']!r} | {error['sentence']}"
+        )
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -1,0 +1,201 @@
+"""The chain so far: source -> Document -> Mentions -> Case.
+
+``annotate`` stops at the mentions (every document of a source); ``analyze`` goes on to the
+patient's case. Knowledge is passed in, never loaded here: build a :class:`Recognizer` once
+and reuse it across documents.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rarecase.errors import InputError
+from rarecase.ontology.ids import TermId
+from rarecase.ontology.knowledge import KnowledgeBase
+from rarecase.phenopacket.model import (
+    Case,
+    Disease,
+    ExternalReference,
+    OntologyClass,
+    PhenotypicFeature,
+)
+from rarecase.phenopacket.validate import sanitize
+from rarecase.recognize.lexicon import Kind
+from rarecase.recognize.mention import Mention, Status, Subject
+from rarecase.recognize.recognizer import Recognizer
+from rarecase.text import read_path, read_source
+from rarecase.text.document import Document
+
+Source = str | os.PathLike[str] | bytes | Document
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatedDocument:
+    """A document and every mention found in it."""
+
+    document: Document
+    mentions: tuple[Mention, ...]
+
+    def patient_mentions(self) -> list[Mention]:
+        """The mentions that describe the patient: present or excluded, not nested."""
+        return [
+            m
+            for m in self.mentions
+            if m.subject is Subject.PATIENT
+            and not m.nested
+            and m.status in (Status.PRESENT, Status.EXCLUDED)
+        ]
+
+    def to_json(self) -> dict[str, object]:
+        """The JSON-lines record of ``rarecase annotate``."""
+        return {
+            "id": self.document.id,
+            "mentions": [m.to_json() for m in self.mentions],
+            "removed": [r.to_json() for r in self.document.removed],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The whole chain for one document: its mentions and the patient's case."""
+
+    annotated: AnnotatedDocument
+    case: Case
+    changes: tuple[str, ...] = ()
+
+    @property
+    def document(self) -> Document:
+        return self.annotated.document
+
+    @property
+    def mentions(self) -> tuple[Mention, ...]:
+        return self.annotated.mentions
+
+    def to_json(self) -> dict[str, object]:
+        from rarecase.phenopacket.json_io import case_to_dict
+
+        doc = self.document
+        return {
+            "document": {
+                "id": doc.id,
+                "title": doc.title,
+                "text": doc.text,
+                "format": doc.format.value,
+                "pmid": doc.pmid,
+                "sections": [
+                    {"title": s.title, "kind": s.kind, "start": s.start, "end": s.end}
+                    for s in doc.sections
+                ],
+                "removed": [r.to_json() for r in doc.removed],
+            },
+            "mentions": [m.to_json() for m in self.mentions],
+            "phenopacket": case_to_dict(self.case),
+        }
+
+
+def _documents(source: Source, name: str | None) -> list[Document]:
+    if isinstance(source, Document):
+        return [source]
+    if isinstance(source, bytes):
+        return read_source(source, name=name or "input")
+    if isinstance(source, os.PathLike):
+        return read_path(source)
+    if "\n" not in source and len(source) < 4096 and Path(source).is_file():
+        return read_path(source)
+    return read_source(source, name=name or "text")
+
+
+def annotate(
+    source: Source,
+    *,
+    kb: KnowledgeBase | None = None,
+    recognizer: Recognizer | None = None,
+    name: str | None = None,
+) -> list[AnnotatedDocument]:
+    """Every document of ``source`` (text, bytes, a path or a Document) with its mentions.
+
+    >>> [result] = annotate("No seizures. Her mother had ataxia.", kb=kb)
+    >>> [(m.text, m.status.value, m.subject.value) for m in result.mentions]
+    [('seizures', 'excluded', 'patient'), ('ataxia', 'present', 'family')]
+    """
+    recognizer = _recognizer(kb, recognizer)
+    return [
+        AnnotatedDocument(doc, tuple(recognizer.annotate(doc))) for doc in _documents(source, name)
+    ]
+
+
+def analyze(
+    source: Source,
+    *,
+    kb: KnowledgeBase | None = None,
+    recognizer: Recognizer | None = None,
+    name: str | None = None,
+) -> Analysis:
+    """The patient's case from one document (the first, when a source holds several)."""
+    recognizer = _recognizer(kb, recognizer)
+    results = annotate(source, recognizer=recognizer, name=name)
+    if not results:
+        raise InputError(name or "input", "holds no document", "give a case report")
+    return analysis_of(results[0], recognizer.kb)
+
+
+def analysis_of(annotated: AnnotatedDocument, kb: KnowledgeBase) -> Analysis:
+    case, changes = case_from_mentions(annotated.document, annotated.patient_mentions(), kb)
+    return Analysis(annotated, case, tuple(changes))
+
+
+def case_from_mentions(
+    document: Document, mentions: Sequence[Mention], kb: KnowledgeBase
+) -> tuple[Case, list[str]]:
+    """The patient's phenopacket: present and excluded phenotypes, the diagnoses named.
+
+    A finding both present and excluded in one text keeps its present mention (the text
+    mentions it as seen somewhere); redundant ancestors are dropped, as ``validate --fix`` does.
+    """
+    features: dict[tuple[str, bool], PhenotypicFeature] = {}
+    present = {m.id for m in mentions if m.kind is Kind.PHENOTYPE and m.status is Status.PRESENT}
+    diseases: dict[str, Disease] = {}
+    for mention in mentions:
+        if mention.kind is Kind.DISEASE:
+            if len(mention.concepts) == 1 and mention.id not in diseases:
+                diseases[mention.id] = Disease(
+                    OntologyClass(TermId.parse(mention.id), mention.label),
+                    excluded=mention.status is Status.EXCLUDED,
+                )
+            continue
+        excluded = mention.status is Status.EXCLUDED
+        if excluded and mention.id in present:
+            continue
+        key = (mention.id, excluded)
+        if key not in features:
+            sentence = document.text[mention.sentence[0] : mention.sentence[1]]
+            features[key] = PhenotypicFeature(
+                OntologyClass(TermId.parse(mention.id), mention.label),
+                excluded=excluded,
+                description=f"{mention.text!r} at {mention.start}-{mention.end}: {sentence}"[:500],
+            )
+    references = (
+        (ExternalReference(f"PMID:{document.pmid}", description=document.title[:200]),)
+        if document.pmid
+        else ()
+    )
+    case = Case.new(
+        document.id,
+        features=list(features.values()),
+        diseases=list(diseases.values()),
+        hpo_version=kb.hpo_version,
+        external_references=references,
+    )
+    fixed, changes = sanitize(case, kb)
+    return fixed, changes
+
+
+def _recognizer(kb: KnowledgeBase | None, recognizer: Recognizer | None) -> Recognizer:
+    if recognizer is not None:
+        return recognizer
+    if kb is None:
+        raise TypeError("pass kb= (rarecase.load()) or recognizer=")
+    return Recognizer(kb)

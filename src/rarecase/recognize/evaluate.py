@@ -1,0 +1,262 @@
+"""Measure recognition against gold annotations.
+
+Two gold formats: GSC+-style TSV blocks (PMID line, text line, ``start end text HPO-id`` lines,
+blank line) and rarecase's own JSONL (``{"id", "text", "mentions": [{"start", "end", "id",
+"status", "subject", ...}]}``, see benchmarks/data/README.md). Ids on both sides are mapped to
+current HPO terms first (alt_ids and obsolete ids with a replacement), so an old gold release
+does not count against a new ontology.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rarecase.errors import InputError, RarecaseError, UnknownTermError
+from rarecase.ontology.knowledge import KnowledgeBase
+from rarecase.recognize.lexicon import Kind
+from rarecase.recognize.mention import Mention
+from rarecase.recognize.recognizer import Recognizer
+from rarecase.text import read_source
+from rarecase.text.document import Document, Format
+from rarecase.text.sentences import split_sentences
+
+
+@dataclass(frozen=True, slots=True)
+class GoldMention:
+    start: int
+    end: int
+    id: str
+    kind: str = "phenotype"
+    status: str | None = None
+    subject: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GoldDocument:
+    """Gold for one text. ``page``, when present, is the text as pasted from a web page (with
+    its boilerplate); ``text`` is what should remain after cleaning, and offsets point there."""
+
+    id: str
+    text: str
+    mentions: tuple[GoldMention, ...]
+    page: str | None = None
+
+
+def read_gold(path: Path) -> list[GoldDocument]:
+    """GSC+-style TSV or rarecase JSONL, told apart by the first non-blank character."""
+    try:
+        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(
+            str(path), f"cannot read gold file: {error}", "give a UTF-8 file"
+        ) from None
+    if text.lstrip().startswith("{"):
+        return list(_read_jsonl(text, str(path)))
+    return list(_read_tsv(text, str(path)))
+
+
+def _read_tsv(text: str, source: str) -> Iterator[GoldDocument]:
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        if i + 1 >= len(lines):
+            raise InputError(
+                f"{source}:{i + 1}",
+                "document id without a text line",
+                "each block is: id line, text line, annotation lines, blank line",
+            )
+        ident, body = lines[i].strip(), lines[i + 1]
+        i += 2
+        mentions = []
+        while i < len(lines) and lines[i].strip():
+            fields = lines[i].split("\t")
+            if len(fields) < 4 or not fields[0].isdigit() or not fields[1].isdigit():
+                raise InputError(
+                    f"{source}:{i + 1}",
+                    "expected 'start<TAB>end<TAB>text<TAB>id'",
+                    "fix the annotation line",
+                )
+            mentions.append(GoldMention(int(fields[0]), int(fields[1]), fields[3].strip()))
+            i += 1
+        yield GoldDocument(ident, body, tuple(mentions))
+
+
+def _read_jsonl(text: str, source: str) -> Iterator[GoldDocument]:
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            yield GoldDocument(
+                str(record["id"]),
+                record["text"],
+                tuple(
+                    GoldMention(
+                        int(m["start"]),
+                        int(m["end"]),
+                        str(m["id"]),
+                        m.get("kind", "phenotype"),
+                        m.get("status"),
+                        m.get("subject"),
+                    )
+                    for m in record.get("mentions", [])
+                ),
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            raise InputError(
+                f"{source}:{number}",
+                f"not a gold record ({error})",
+                'each line: {"id", "text", "mentions": [{"start","end","id"}]}',
+            ) from None
+
+
+@dataclass(slots=True)
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, predicted: set[object], gold: set[object]) -> None:
+        self.tp += len(predicted & gold)
+        self.fp += len(predicted - gold)
+        self.fn += len(gold - predicted)
+
+    def to_json(self) -> dict[str, float | int]:
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
+
+
+@dataclass(slots=True)
+class Report:
+    documents: int = 0
+    cleaning_mismatches: int = 0
+    mention: Counts = field(default_factory=Counts)
+    document: Counts = field(default_factory=Counts)
+    status_total: int = 0
+    status_right: int = 0
+    subject_total: int = 0
+    subject_right: int = 0
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+    errors: list[dict[str, object]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "documents": self.documents,
+            "cleaning_mismatches": self.cleaning_mismatches,
+            "mention": self.mention.to_json(),
+            "document": self.document.to_json(),
+            "status_accuracy": round(self.status_right / self.status_total, 4)
+            if self.status_total
+            else None,
+            "subject_accuracy": round(self.subject_right / self.subject_total, 4)
+            if self.subject_total
+            else None,
+            "status_subject_pairs": self.status_total,
+        }
+
+
+def evaluate(
+    gold: Iterable[GoldDocument],
+    recognizer: Recognizer,
+    *,
+    kinds: tuple[Kind, ...] = (Kind.PHENOTYPE,),
+) -> Report:
+    """Mention- and document-level micro P/R/F1, and context accuracy where gold has it.
+
+    Context is judged on the mentions found with the right span and id.
+    """
+    kb = recognizer.kb
+    report = Report()
+    for doc in gold:
+        document = Document(
+            doc.id, doc.text, Format.TEXT, sentences=tuple(split_sentences(doc.text))
+        )
+        found = [m for m in recognizer.annotate(document) if m.kind in kinds and not m.nested]
+        wanted = [g for g in doc.mentions if g.kind in {k.value for k in kinds}]
+        predicted = {(m.start, m.end, _current(kb, m.id)) for m in found}
+        expected = {(g.start, g.end, _current(kb, g.id)) for g in wanted}
+        report.documents += 1
+        report.mention.add(predicted, expected)  # type: ignore[arg-type]
+        report.document.add({p[2] for p in predicted}, {g[2] for g in expected})
+        by_span: dict[tuple[int, int, str], Mention] = {
+            (m.start, m.end, _current(kb, m.id)): m for m in found
+        }
+        for g in wanted:
+            m = by_span.get((g.start, g.end, _current(kb, g.id)))
+            if m is None:
+                continue
+            if g.status is not None:
+                report.status_total += 1
+                report.status_right += m.status.value == g.status
+                report.confusion[("status:" + g.status, m.status.value)] += 1
+            if g.subject is not None:
+                report.subject_total += 1
+                report.subject_right += m.subject.value == g.subject
+                report.confusion[("subject:" + g.subject, m.subject.value)] += 1
+            if (g.status and m.status.value != g.status) or (
+                g.subject and m.subject.value != g.subject
+            ):
+                report.errors.append(
+                    {
+                        "doc": doc.id,
+                        "text": doc.text[g.start : g.end],
+                        "gold": [g.status, g.subject],
+                        "found": [m.status.value, m.subject.value],
+                        "cue": m.cue.text if m.cue else None,
+                        "sentence": doc.text[m.sentence[0] : m.sentence[1]],
+                    }
+                )
+    return report
+
+
+def _document(gold: GoldDocument) -> tuple[Document, bool]:
+    """The gold text read as a user's input would be (page cleaning, sections, sentences).
+
+    When the reader does not reproduce the gold text exactly (boilerplate cut differently), the
+    gold text itself is used, so that offsets still line up; the second value says which.
+    """
+    try:
+        documents = read_source(gold.page if gold.page is not None else gold.text, name=gold.id)
+    except RarecaseError:
+        documents = []
+    if documents and documents[0].text == gold.text:
+        return documents[0], True
+    fallback = Document(
+        gold.id, gold.text, Format.TEXT, sentences=tuple(split_sentences(gold.text))
+    )
+    return fallback, gold.page is None and bool(documents)
+
+
+def _current(kb: KnowledgeBase, ident: str) -> str:
+    if not ident.startswith("HP:"):
+        return ident
+    try:
+        return str(kb.term_id(kb.resolve(ident)[0]))
+    except UnknownTermError:
+        return ident

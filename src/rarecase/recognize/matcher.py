@@ -1,0 +1,238 @@
+"""Find lexicon names in a sentence.
+
+A candidate is a run of content words inside one clause (stop words skipped, punctuation and
+conjunctions end it); it matches a name when its stems form the same bag as the name's, in any
+order. On top of that:
+- coordination: "aplastic or hypoplastic nails" also yields "aplastic nails", and "hypoplasia of
+  the tibiae and fibulae" also "hypoplasia of the fibulae" (the mention spans the whole phrase);
+- hyphenated pairs are read as one word when the lexicon knows the joined form
+  ("atlanto-axial" -> atlantoaxial);
+- spinal levels stand for their region ("C5-6" -> cervical, "C1-C2" -> atlantoaxial);
+- abbreviations are matched case-sensitively ("VSD").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rarecase.recognize.lexicon import Entry, Lexicon
+from rarecase.recognize.normalize import (
+    CONJUNCTIONS,
+    STOPWORDS,
+    Token,
+    overstemmed,
+    stem,
+    tokenize,
+)
+
+_BREAK = re.compile(r"[;:()\[\]{}.!?]")
+_LIST_COMMA = re.compile(r"^\s*,\s*$")
+_LEVEL = re.compile(r"^([CTLS])(\d{1,2})$", re.IGNORECASE)
+_REGION = {"c": "cervical", "t": "thoracic", "l": "lumbar", "s": "sacral"}
+_MAX_ITEMS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A name found in the text: its span, the entries it matched, and how."""
+
+    start: int
+    end: int
+    entries: tuple[Entry, ...]
+    how: str = "name"  # "name", "coordination", "normal" (normal X -> abnormal X excluded)
+
+
+@dataclass(slots=True)
+class _Word:
+    start: int
+    end: int
+    stem: str
+    text: str
+    conjunction: bool = False
+    boundary_before: bool = False
+
+
+def _words(text: str, tokens: list[Token], lexicon: Lexicon) -> list[_Word]:
+    """Content words with clause boundaries marked, hyphen pairs and spinal levels merged."""
+    words: list[_Word] = []
+    i = 0
+    pending_break = False
+    while i < len(tokens):
+        token = tokens[i]
+        gap = text[tokens[i - 1].end : token.start] if i else ""
+        if i and _BREAK.search(gap):
+            pending_break = True
+        elif i and _LIST_COMMA.match(gap) and words:
+            # "ophthalmic, orofacial, and auditory manifestations": a comma separates items
+            words.append(_Word(token.start, token.start, ",", ",", conjunction=True))
+        level = _LEVEL.match(token.text)
+        if level and level.group(1).isupper():
+            # "C5", "C5-6", "C5-C6", "C1-2": one word standing for the region
+            end_index = i
+            if i + 1 < len(tokens) and text[token.end : tokens[i + 1].start] in (
+                "-",
+                "\u2013",
+                "/",
+            ):
+                nxt = tokens[i + 1].text
+                if nxt.isdigit() or _LEVEL.match(nxt):
+                    end_index = i + 1
+            region = _REGION[level.group(1).lower()]
+            last = tokens[end_index].text
+            if region == "cervical" and level.group(2) == "1" and last.lstrip("Cc") == "2":
+                region = "atlantoaxial"
+            words.append(
+                _Word(
+                    token.start,
+                    tokens[end_index].end,
+                    stem(region),
+                    token.text,
+                    boundary_before=pending_break,
+                )
+            )
+            pending_break = False
+            i = end_index + 1
+            continue
+        if i + 1 < len(tokens) and text[token.end : tokens[i + 1].start] == "-":
+            joined = stem(token.text + tokens[i + 1].text)
+            if joined in lexicon.vocabulary:
+                words.append(
+                    _Word(
+                        token.start,
+                        tokens[i + 1].end,
+                        joined,
+                        token.text + tokens[i + 1].text,
+                        boundary_before=pending_break,
+                    )
+                )
+                pending_break = False
+                i += 2
+                continue
+        lower = token.lower
+        if lower in STOPWORDS:
+            i += 1
+            continue
+        words.append(
+            _Word(
+                token.start,
+                token.end,
+                token.stem,
+                token.text,
+                conjunction=lower in CONJUNCTIONS,
+                boundary_before=pending_break,
+            )
+        )
+        pending_break = False
+        i += 1
+    return words
+
+
+def _clauses(words: list[_Word]) -> list[list[_Word]]:
+    clauses: list[list[_Word]] = []
+    for word in words:
+        if not clauses or word.boundary_before:
+            clauses.append([])
+        clauses[-1].append(word)
+    return clauses
+
+
+def _runs(clause: list[_Word]) -> list[list[_Word]]:
+    runs: list[list[_Word]] = [[]]
+    for word in clause:
+        if word.conjunction:
+            runs.append([])
+        else:
+            runs[-1].append(word)
+    return [r for r in runs if r]
+
+
+def _scan(
+    words: list[_Word],
+    lexicon: Lexicon,
+    how: str,
+    out: list[Match],
+    must_include: int | None = None,
+) -> None:
+    known = [w.stem in lexicon.vocabulary for w in words]
+    limit = lexicon.max_length
+    for i in range(len(words)):
+        if not known[i]:
+            continue
+        stems: list[str] = []
+        for j in range(i, min(len(words), i + limit)):
+            if not known[j]:
+                break
+            stems.append(words[j].stem)
+            if must_include is not None and (j == i or not i <= must_include <= j):
+                continue
+            found = lexicon.lookup(tuple(sorted(stems)))
+            if found and i == j and overstemmed(words[i].text):
+                continue
+            if found:
+                out.append(Match(words[i].start, words[j].end, tuple(found), how))
+
+
+def match_sentence(text: str, start: int, end: int, lexicon: Lexicon) -> list[Match]:
+    """Every lexicon name in ``text[start:end]``, nested and overlapping ones included.
+
+    >>> from rarecase.recognize.lexicon import Lexicon
+    >>> lex = Lexicon.build(kb)
+    >>> sentence = "She had seizures and ataxia."
+    >>> [sentence[m.start:m.end] for m in match_sentence(sentence, 0, len(sentence), lex)]
+    ['seizures', 'ataxia']
+    """
+    tokens = tokenize(text, start, end)
+    found: list[Match] = []
+    for token in tokens:
+        for entry in lexicon.lookup_exact(token.text):
+            found.append(Match(token.start, token.end, (entry,)))
+    words = _words(text, tokens, lexicon)
+    for clause in _clauses(words):
+        for run in _runs(clause):
+            _scan(run, lexicon, "name", found)
+            _normal(run, lexicon, found)
+        _coordination(clause, lexicon, found)
+    return found
+
+
+def _coordination(clause: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:
+    """Distribute shared words over coordinated items.
+
+    In ``P1 … Pk X1 and X2 S1 … Sm`` an item may pair with the words after the last item
+    ("aplastic or hypoplastic nails" -> aplastic nails) or before the first ("hypoplasia of the
+    tibiae and fibulae" -> hypoplasia of the fibulae). Such a match spans from its first to its
+    last word in the text, across the other item.
+    """
+    runs = _runs(clause)
+    if len(runs) < 2 or len(runs) > _MAX_ITEMS + 1:
+        return
+    for k in range(len(runs) - 1):
+        left, right = runs[k], runs[k + 1]
+        if len(right) >= 2:  # shared tail: left's last word takes the place of right's first
+            _scan(left[-1:] + right[1:], lexicon, "coordination", out, must_include=0)
+        if len(left) >= 2:  # shared head: right's first word takes the place of left's last
+            _scan(left[:-1] + right[:1], lexicon, "coordination", out, must_include=len(left) - 1)
+    # longer lists: every one-word item shares the tail of the last item or the head of the first
+    first, last = runs[0], runs[-1]
+    for k in range(len(runs) - 2):
+        if len(runs[k]) == 1 and len(last) >= 2:
+            _scan(runs[k] + last[1:], lexicon, "coordination", out, must_include=0)
+        if len(runs[k + 2]) == 1 and len(first) >= 2:
+            _scan(
+                first[:-1] + runs[k + 2], lexicon, "coordination", out, must_include=len(first) - 1
+            )
+
+
+def _normal(run: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:
+    """ "normal renal function" names the term "Abnormal renal function", excluded."""
+    for k, word in enumerate(run):
+        if word.text.lower() == "normal" and k + 1 < len(run):
+            swapped = [*run[:k], _Word(word.start, word.end, _ABNORMAL, word.text), *run[k + 1 :]]
+            found: list[Match] = []
+            _scan(swapped, lexicon, "normal", found, must_include=k)
+            # the phrase must end the run: "normal skeletal survey" says nothing of the skeleton
+            out.extend(m for m in found if m.start == word.start and m.end == run[-1].end)
+
+
+_ABNORMAL = stem("abnormal")

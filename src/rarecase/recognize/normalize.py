@@ -1,0 +1,218 @@
+"""Tokens and their normal forms, shared by the lexicon and the text so both sides agree.
+
+A phrase matches a term name when their *content stems* are the same bag, in any order:
+"hypoplasia of the nails", "hypoplastic nails" and "nail hypoplasia" all reduce to
+{hypoplas, nail}. The stemmer is ours, small and aimed at clinical morphology: it folds
+British spellings (oedema, anaemia, tumour), plurals (tibiae, stenoses, anomalies), and pairs of
+noun and adjective forms that general-purpose stemmers keep apart (hypoplasia/hypoplastic,
+fibrosis/fibrotic, microcephaly/microcephalic, arthritis/arthritic).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Final
+
+# Words and numbers; a hyphen or slash between two words splits them (the matcher may join a
+# hyphenated pair again, see Token.joined).
+_TOKEN = re.compile(r"[^\W_]+(?:['\u2019][a-z]+)?", re.UNICODE)
+
+# Words a phrase may drop or add without changing its meaning ("hypoplasia of the nails").
+# Verbs and "with" are not among them: "papules are cutaneous" is no "cutaneous papule".
+STOPWORDS: Final = frozenset("a an the of in on at to its their this these those any".split())
+CONJUNCTIONS: Final = frozenset({"and", "or", "nor", "and/or"})
+
+# British to American spellings, applied to whole tokens by prefix/infix rules.
+_BRITISH: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
+    (re.compile(r"^oes"), "es"),  # oesophagus, oestrogen
+    (re.compile(r"^oe(?=d)"), "e"),  # oedema
+    (re.compile(r"(?<=[a-z])oe(?=[a-z])"), "e"),  # dyspnoea, coeliac, foetal
+    (re.compile(r"ae(?=[a-z])"), "e"),  # anaemia, haem-, paediatric, leukaemia, orthopaedic
+    (re.compile(r"our$"), "or"),  # tumour, colour, humour
+    (re.compile(r"ours$"), "ors"),
+    (re.compile(r"(?<=[a-z]{3})is(?=ation|ed|e|ing)"), "iz"),  # hospitalised, localised
+    (re.compile(r"(?<=[a-z]{2})tre$"), "ter"),  # centre, litre
+    (re.compile(r"^sulph"), "sulf"),
+)
+
+# Plural endings, tried in order; the first that applies wins.
+_PLURALS: Final[tuple[tuple[str, str], ...]] = (
+    ("ies", "y"),
+    ("omas", "oma"),  # neuromas, lipomas, hamartomas
+    ("oses", "osis"),
+    ("ases", "asis"),
+    ("xes", "x"),
+    ("ches", "ch"),
+    ("sses", "ss"),
+    ("ae", "a"),
+    ("i", "us"),
+)
+_KEEP_S: Final = ("ss", "us", "is", "os", "as")
+
+# Derivational endings reduced to a common stem; tried in order, at most twice.
+_SUFFIXES: Final[tuple[tuple[str, str], ...]] = (
+    ("ically", ""),
+    ("ical", ""),
+    ("atous", "a"),  # edematous -> edema
+    ("stic", "s"),  # hypoplastic -> hypoplas(ia)
+    ("otic", "o"),  # fibrotic -> fibro(sis)
+    ("osis", "o"),
+    ("itic", "it"),  # arthritic -> arthrit(is)
+    ("itis", "it"),
+    ("ation", ""),
+    ("ition", ""),
+    ("ion", ""),
+    ("ment", ""),
+    ("ness", ""),
+    ("ity", ""),
+    ("ied", "y"),
+    ("ed", ""),
+    ("ing", ""),
+    ("ous", ""),
+    ("ism", ""),
+    ("ive", ""),
+    ("ic", ""),
+    ("ia", ""),
+    ("al", ""),
+    ("y", ""),
+    ("e", ""),
+)
+
+
+# Words that mean the same in a phenotype name: anatomical adjectives and their nouns, and the
+# many ways of saying "abnormal". Keys and values are stems (see `stem`); every key maps to the
+# stem of a plain noun so both sides of a match meet there.
+_SAME_MEANING: Final[dict[str, tuple[str, ...]]] = {
+    "kidney": ("renal", "nephric"),
+    "eye": ("ocular", "ophthalmic", "ophthalmologic"),
+    "ear": ("otic", "auricular", "aural"),
+    "skin": ("cutaneous", "dermal", "dermatologic"),
+    "heart": ("cardiac",),
+    "lung": ("pulmonary",),
+    "liver": ("hepatic",),
+    "bone": ("osseous", "bony"),
+    "joint": ("articular",),
+    "tooth": ("teeth", "dental"),
+    "nose": ("nasal",),
+    "spine": ("spinal",),
+    "vertebra": ("vertebral",),
+    "muscle": ("muscular",),
+    "stomach": ("gastric",),
+    "intestine": ("intestinal", "bowel"),
+    "lip": ("labial",),
+    "tongue": ("lingual",),
+    "jaw": ("mandible", "mandibular"),
+    "abnormality": ("anomaly", "anomalies", "abnormal", "malformation", "manifestation"),
+}
+
+
+def _build_synonymous() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for noun, others in _SAME_MEANING.items():
+        target = _raw_stem(noun)
+        for other in others:
+            source = _raw_stem(other)
+            if source != target:
+                table[source] = target
+    return table
+
+
+def fold(word: str) -> str:
+    """Lower case, accents removed, British spelling made American.
+
+    >>> fold("Oedema"), fold("anaemia"), fold("Café"), fold("tumours")
+    ('edema', 'anemia', 'cafe', 'tumors')
+    """
+    text = unicodedata.normalize("NFKD", word.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c)).replace("\u2019", "'")
+    for pattern, replacement in _BRITISH:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The normal form of one word: :func:`_raw_stem`, then words of the same meaning merged.
+
+    >>> [stem(w) for w in ("renal", "kidneys", "anomalies", "abnormality")]
+    ['kidne', 'kidne', 'abnorm', 'abnorm']
+    """
+    raw = _raw_stem(word)
+    return SYNONYMOUS_STEMS.get(raw, raw)
+
+
+def _raw_stem(word: str) -> str:
+    """The normal form of one word.
+
+    >>> [stem(w) for w in ("hypoplastic", "hypoplasia", "nails", "tibiae", "microcephalic",
+    ...                    "microcephaly", "fibrotic", "fibrosis", "Oedematous", "oedema")]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['hypoplas', 'hypoplas', 'nail', 'tibia', 'microceph', 'microceph', 'fibro', 'fibro',
+     'edema', 'edema']
+    """
+    w = fold(word)
+    if len(w) <= 3 or w.isdigit():
+        return w
+    for ending, replacement in _PLURALS:
+        if w.endswith(ending) and len(w) - len(ending) >= 3:
+            w = w[: len(w) - len(ending)] + replacement
+            break
+    else:
+        if w.endswith("s") and not w.endswith(_KEEP_S) and len(w) > 3:
+            w = w[:-1]
+    for minimum in (4, 5):  # a second, more careful pass: "abnormality" -> abnormal -> abnorm
+        for ending, replacement in _SUFFIXES:
+            if w.endswith(ending) and len(w) - len(ending) >= minimum:
+                w = w[: len(w) - len(ending)] + replacement
+                break
+        else:
+            break
+    return w
+
+
+SYNONYMOUS_STEMS: Final = _build_synonymous()
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word of the text: its span, surface form and stem."""
+
+    start: int
+    end: int
+    text: str
+    stem: str
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Words of ``text[start:end]`` with offsets into ``text``.
+
+    >>> [t.text for t in tokenize("Atlanto-axial instability (C1-2).")]
+    ['Atlanto', 'axial', 'instability', 'C1', '2']
+    """
+    stop = len(text) if end is None else end
+    return [
+        Token(m.start(), m.end(), m.group(), stem(m.group()))
+        for m in _TOKEN.finditer(text, start, stop)
+    ]
+
+
+def name_stems(name: str) -> tuple[str, ...]:
+    """The sorted content stems of a term name: the key a phrase must reproduce.
+
+    >>> name_stems("Hypoplasia of the nails") == name_stems("hypoplastic nails")
+    True
+    """
+    return tuple(sorted(t.stem for t in tokenize(name) if t.lower not in STOPWORDS))
+
+
+def overstemmed(word: str) -> bool:
+    """True when stemming cut away most of a single word ("collectionism" -> collect), so a
+    one-word match on it would rest on a shared root rather than a shared meaning."""
+    return len(_raw_stem(word)) < 0.6 * len(fold(word))

@@ -1,0 +1,188 @@
+"""From a Document to its mentions: names matched, abbreviations resolved, context judged.
+
+A :class:`Recognizer` holds what is expensive to build (the lexicon, the compiled rules) and is
+built once per knowledge base; :meth:`Recognizer.annotate` is then a pure function of the
+document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+
+from rarecase.ontology.knowledge import KnowledgeBase
+from rarecase.recognize.context import Rules, SentenceContext, default_rules
+from rarecase.recognize.lexicon import Entry, Kind, Lexicon
+from rarecase.recognize.matcher import Match, match_sentence
+from rarecase.recognize.mention import Cue, Mention, Status, Subject
+from rarecase.recognize.normalize import tokenize
+from rarecase.text.document import Document
+from rarecase.text.sentences import split_sentences
+
+# "long form (SF)": an abbreviation defined right after the words it stands for.
+_DEFINITION = re.compile(r"\(\s*([A-Z][A-Za-z0-9-]{1,9}?)s?\s*[),;]")
+_DEFAULT_SUBJECT = {"background": Subject.GENERIC, "discussion": Subject.PATIENT}
+
+
+class Recognizer:
+    """Phenotype and disease recognition with context, for one knowledge base.
+
+    >>> from rarecase.text import read_source
+    >>> recognizer = Recognizer(kb)
+    >>> [doc] = read_source("Her brother had seizures. She had no ataxia.", name="note")
+    >>> [(m.text, m.status.value, m.subject.value) for m in recognizer.annotate(doc)]
+    [('seizures', 'present', 'family'), ('ataxia', 'excluded', 'patient')]
+    """
+
+    def __init__(
+        self, kb: KnowledgeBase, *, lexicon: Lexicon | None = None, rules: Rules | None = None
+    ) -> None:
+        self.kb = kb
+        self.lexicon = lexicon if lexicon is not None else Lexicon.load(kb)
+        self.rules = rules if rules is not None else default_rules()
+
+    def annotate(self, document: Document) -> list[Mention]:
+        text = document.text
+        sentences = document.sentences or tuple(split_sentences(text))
+        matches: list[tuple[Match, tuple[int, int]]] = []
+        for start, end in sentences:
+            matches += [(m, (start, end)) for m in match_sentence(text, start, end, self.lexicon)]
+        matches += self._abbreviations(text, matches, sentences)
+        contexts: dict[tuple[int, int], SentenceContext] = {}
+        mentions = [self._mention(document, m, sentence, contexts) for m, sentence in matches]
+        return _mark_nested(_dedupe(mentions), self.kb)
+
+    # -- abbreviations ------------------------------------------------------------------
+    def _abbreviations(
+        self,
+        text: str,
+        matches: list[tuple[Match, tuple[int, int]]],
+        sentences: Iterable[tuple[int, int]],
+    ) -> list[tuple[Match, tuple[int, int]]]:
+        """Uses of an abbreviation the text defines: "Townes-Brocks syndrome (TBS)" … "TBS"."""
+        ends: dict[int, list[Match]] = {}
+        for match, _ in matches:
+            if match.how == "name":
+                ends.setdefault(match.end, []).append(match)
+        defined: dict[str, tuple[Entry, ...]] = {}
+        definitions: set[int] = set()
+        for found in _DEFINITION.finditer(text):
+            before = text[: found.start()].rstrip()
+            candidates = ends.get(len(before), [])
+            if candidates:
+                longest = min(candidates, key=lambda m: m.start)
+                short = found.group(1)
+                if _initials_fit(short, text[longest.start : longest.end]):
+                    defined[short] = longest.entries
+                    definitions.add(found.start(1))
+        if not defined:
+            return []
+        sentence_list = list(sentences)
+        extra: list[tuple[Match, tuple[int, int]]] = []
+        for start, end in sentence_list:
+            for token in tokenize(text, start, end):
+                word = token.text
+                key = word if word in defined else word[:-1] if word.endswith("s") else ""
+                if key in defined and token.start not in definitions:
+                    match = Match(token.start, token.end, defined[key], "abbreviation")
+                    extra.append((match, (start, end)))
+        return extra
+
+    # -- one mention ------------------------------------------------------------------------
+    def _mention(
+        self,
+        document: Document,
+        match: Match,
+        sentence: tuple[int, int],
+        contexts: dict[tuple[int, int], SentenceContext],
+    ) -> Mention:
+        entry = match.entries[0]
+        kind = entry.kind
+        concepts = entry.concepts
+        label = (
+            self.kb.label(concepts[0])
+            if kind is Kind.PHENOTYPE
+            else self.kb.disease(concepts[0]).name
+            if len(concepts) == 1
+            else entry.name
+        )
+        context = contexts.get(sentence)
+        if context is None:
+            context = contexts[sentence] = SentenceContext(document.text, *sentence, self.rules)
+        if match.how == "normal":
+            status: Status = Status.EXCLUDED
+            status_cue: Cue | None = Cue("normal", match.start, match.start + len("normal"))
+        else:
+            status, status_cue = context.status(match.start, match.end)
+        section = document.section_at(match.start)
+        default = (
+            _DEFAULT_SUBJECT.get(section.kind, Subject.PATIENT) if section else Subject.PATIENT
+        )
+        subject, subject_cue = context.subject(match.start, match.end, default)
+        return Mention(
+            start=match.start,
+            end=match.end,
+            text=document.text[match.start : match.end],
+            kind=kind,
+            concepts=concepts,
+            label=label,
+            status=status,
+            subject=subject,
+            sentence=sentence,
+            status_cue=status_cue,
+            subject_cue=subject_cue,
+            how=match.how,
+        )
+
+
+def _initials_fit(short: str, long: str) -> bool:
+    """Loose check that the letters of ``short`` appear, in order, in ``long``."""
+    letters = [c.lower() for c in short if c.isalpha()]
+    text = long.lower()
+    position = 0
+    for letter in letters:
+        position = text.find(letter, position)
+        if position < 0:
+            return False
+        position += 1
+    return bool(letters) and text[0] == letters[0]
+
+
+def _dedupe(mentions: list[Mention]) -> list[Mention]:
+    best: dict[tuple[int, int, str], Mention] = {}
+    for mention in mentions:
+        key = (mention.start, mention.end, mention.id)
+        if key not in best:
+            best[key] = mention
+    return sorted(best.values(), key=lambda m: (m.start, -m.end, m.id))
+
+
+def _mark_nested(mentions: list[Mention], kb: KnowledgeBase) -> list[Mention]:
+    """Flag mentions lying inside a longer one of the same kind.
+
+    Not flagged: the parts of a coordination, and a head word naming an ancestor of the longer
+    mention's term ("colitis" in "ulcerative colitis"): both are mentions in their own right.
+    """
+    result = []
+    for mention in mentions:
+        containers = [
+            other
+            for other in mentions
+            if other is not mention
+            and other.kind is mention.kind
+            and other.start <= mention.start
+            and mention.end <= other.end
+            and (other.end - other.start) > (mention.end - mention.start)
+            and other.how != "coordination"
+        ]
+        head_of = any(
+            other.end == mention.end
+            and mention.kind is Kind.PHENOTYPE
+            and other.id != mention.id
+            and kb.is_ancestor(mention.id, other.id)
+            for other in containers
+        )
+        nested = bool(containers) and not head_of
+        result.append(replace(mention, nested=True) if nested else mention)
+    return result

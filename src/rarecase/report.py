@@ -1,0 +1,102 @@
+"""Terminal rendering of an analysis: the text with its mentions marked, then the case."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.text import Text
+
+from rarecase.pipeline import Analysis
+from rarecase.recognize.lexicon import Kind
+from rarecase.recognize.mention import Mention, Status, Subject
+
+# One style per (subject, status) reading; patient findings stand out, others recede.
+STYLES: dict[str, str] = {
+    "present": "bold green",
+    "excluded": "bold red strike",
+    "uncertain": "bold yellow",
+    "family": "magenta",
+    "other_patient": "blue",
+    "generic": "cyan",
+}
+LEGEND = (
+    ("present", "patient, present"),
+    ("excluded", "patient, excluded"),
+    ("uncertain", "patient, uncertain"),
+    ("family", "family member"),
+    ("other_patient", "another patient (cited case)"),
+    ("generic", "about the disease in general"),
+)
+
+
+def style_key(mention: Mention) -> str:
+    if mention.subject is not Subject.PATIENT:
+        return mention.subject.value
+    return mention.status.value
+
+
+def highlighted(analysis: Analysis) -> Text:
+    text = Text(analysis.document.text)
+    for mention in analysis.mentions:
+        if not mention.nested:
+            style = STYLES[style_key(mention)]
+            if mention.kind is Kind.DISEASE:
+                style += " underline"
+            text.stylize(style, mention.start, mention.end)
+    return text
+
+
+def render(analysis: Analysis, console: Console) -> None:
+    doc = analysis.document
+    heading = f"{doc.id}" + (f" · PMID {doc.pmid}" if doc.pmid else "") + f" · {doc.format.value}"
+    console.print(Text(heading, style="bold"))
+    if doc.removed:
+        reasons: dict[str, int] = {}
+        for removed in doc.removed:
+            reasons[removed.reason] = reasons.get(removed.reason, 0) + 1
+        summary = ", ".join(f"{reason} {count}" for reason, count in reasons.items())
+        console.print(Text(f"removed from the page: {summary}", style="dim"))
+    console.print()
+    console.print(highlighted(analysis))
+    console.print()
+    legend = Text("legend: ")
+    for key, words in LEGEND:
+        legend.append(words, style=STYLES[key])
+        legend.append("  ")
+    legend.append("disease names underlined", style="underline")
+    console.print(legend)
+    console.print()
+    case = analysis.case
+    for title, features in (("present", case.observed), ("excluded", case.excluded)):
+        console.print(Text(f"Patient: {title} ({len(features)})", style="bold"))
+        for feature in features:
+            console.print(
+                Text.assemble("  ", (str(feature.term.id), "cyan"), "  ", feature.term.label)
+            )
+    if case.diseases:
+        console.print(Text(f"Patient: diagnoses named ({len(case.diseases)})", style="bold"))
+        for disease in case.diseases:
+            mark = "not " if disease.excluded else ""
+            console.print(
+                Text.assemble("  ", (str(disease.term.id), "cyan"), f"  {mark}{disease.term.label}")
+            )
+    others = [
+        m
+        for m in analysis.mentions
+        if not m.nested and (m.subject is not Subject.PATIENT or m.status is Status.UNCERTAIN)
+    ]
+    if others:
+        console.print(Text(f"Not the patient's, or uncertain ({len(others)})", style="bold"))
+        for m in others:
+            why = f"  [{m.cue.text}]" if m.cue else ""
+            console.print(
+                Text.assemble(
+                    "  ",
+                    (f"{m.subject.value}/{m.status.value}", STYLES[style_key(m)]),
+                    "  ",
+                    (m.id, "cyan"),
+                    f"  {m.label}  “{m.text}”",
+                    (why, "dim"),
+                )
+            )
+    if analysis.changes:
+        console.print(Text("Tidied: " + "; ".join(analysis.changes), style="dim"))
