@@ -22,13 +22,20 @@ from rarecase.phenopacket import (
 )
 from rarecase.phenopacket.terms import case_from_terms, split_marked
 from rarecase.phenopacket.validate import ValidationReport, sanitize, validate_case, validate_file
+from rarecase.pipeline import Analysis, AnnotatedDocument, analyze, annotate
+from rarecase.recognize.recognizer import Recognizer
 
 __all__ = [
+    "Analysis",
+    "AnnotatedDocument",
     "Case",
     "KnowledgeBase",
+    "Recognizer",
     "TermId",
     "ValidationReport",
     "__version__",
+    "analyze",
+    "annotate",
     "case_from_dict",
     "case_from_terms",
     "case_to_dict",

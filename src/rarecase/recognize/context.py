@@ -2,7 +2,7 @@
 
 In the spirit of NegEx/ConText: a cue phrase ("without", "her brother", "previously reported",
 "is characterised by") governs the mentions in its scope — after it, before it, its clause, or
-its sentence — until a terminator ("but", "however", ";") ends the scope. The rules are data
+the rest of its sentence, or its whole sentence — until a terminator ("but", "however", ";") ends the scope. The rules are data
 (``data/context_rules.json``), checked when loaded. Each decision keeps its cue, so a user can
 see why a finding was called excluded or assigned to a relative.
 """
@@ -30,17 +30,21 @@ class Category(StrEnum):
     OTHER_PATIENT = "other_patient"
     GENERIC = "generic"
     PATIENT = "patient"
+    PERSON = "person"
 
 
 class Direction(StrEnum):
     FORWARD = "forward"
     BACKWARD = "backward"
     CLAUSE = "clause"
+    REST = "rest"
     SENTENCE = "sentence"
 
 
 _RULE_KEYS = frozenset({"category", "direction", "pattern"})
-_TOP_KEYS = frozenset({"version", "description", "terminators", "rules"})
+_TOP_KEYS = frozenset(
+    {"version", "description", "terminators", "backward_stops", "forward_stops", "rules"}
+)
 # A forward or backward scope reaches at most this far (characters) from its cue.
 _MAX_REACH = 160
 
@@ -57,6 +61,8 @@ class Rules:
     version: int
     rules: tuple[Rule, ...]
     terminator: re.Pattern[str]
+    backward_stop: re.Pattern[str] | None = None
+    forward_stop: re.Pattern[str] | None = None
 
 
 def _compile(pattern: str, where: str) -> re.Pattern[str]:
@@ -93,7 +99,18 @@ def parse_rules(data: dict[str, Any], where: str = "context_rules.json") -> Rule
         rules.append(Rule(category, direction, _compile(raw["pattern"], spot)))
     terms = "|".join(data.get("terminators", []))
     terminator = re.compile(rf"(?:(?<![\w-])(?:{terms})(?![\w-]))|[;:]", re.IGNORECASE)
-    return Rules(int(data.get("version", 0)), tuple(rules), terminator)
+
+    def optional(key: str) -> re.Pattern[str] | None:
+        patterns = data.get(key, [])
+        return re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
+
+    return Rules(
+        int(data.get("version", 0)),
+        tuple(rules),
+        terminator,
+        optional("backward_stops"),
+        optional("forward_stops"),
+    )
 
 
 @cache
@@ -137,6 +154,16 @@ class SentenceContext:
             )
         ]
         self.terminators = sorted(start + m.start() for m in rules.terminator.finditer(sentence))
+        self.backward_stops = (
+            sorted(start + m.end() for m in rules.backward_stop.finditer(sentence))
+            if rules.backward_stop
+            else []
+        )
+        self.forward_stops = (
+            sorted(start + m.start() for m in rules.forward_stop.finditer(sentence))
+            if rules.forward_stop
+            else []
+        )
 
     def _clause(self, position: int) -> tuple[int, int]:
         i = bisect_left(self.terminators, position)
@@ -148,13 +175,20 @@ class SentenceContext:
         direction = hit.rule.direction
         if direction is Direction.SENTENCE:
             return True
+        if direction is Direction.REST:  # from the cue to the end of the sentence, or its clause
+            left, right = self._clause(hit.start)
+            return hit.end <= start or (left <= start and end <= right)
         if hit.start < end and start < hit.end:  # a cue overlapping the mention is part of it
             return False
         if direction is Direction.FORWARD:
             left, right = self._clause(hit.end)
+            if any(hit.end <= stop < start for stop in self.forward_stops):
+                return False
             return hit.end <= start and end <= right and start - hit.end <= _MAX_REACH
         if direction is Direction.BACKWARD:
             left, right = self._clause(hit.start)
+            if any(end <= stop <= hit.start for stop in self.backward_stops):
+                return False
             return left <= start and end <= hit.start and hit.start - end <= _MAX_REACH
         left, right = self._clause(hit.start)  # CLAUSE: either side, same clause
         return left <= start and end <= right
@@ -175,17 +209,19 @@ class SentenceContext:
         return status, Cue(hit.text, hit.start, hit.end)
 
     def subject(self, start: int, end: int, default: Subject) -> tuple[Subject, Cue | None]:
+        strong = [h for h in self.hits if h.rule.category is Category.PATIENT]
         for category, subject in (
             (Category.FAMILY, Subject.FAMILY),
             (Category.OTHER_PATIENT, Subject.OTHER_PATIENT),
         ):
             hit = self._nearest((category,), start, end)
-            if hit is not None:
+            # "a previously reported girl had X, but our patient had no Y": the patient again
+            if hit is not None and not any(hit.end <= p.start and p.end <= start for p in strong):
                 return subject, Cue(hit.text, hit.start, hit.end)
         generic = self._nearest((Category.GENERIC,), start, end)
-        patient = self._nearest((Category.PATIENT,), start, end)
-        if generic is not None and patient is None:
+        person = self._nearest((Category.PATIENT, Category.PERSON), start, end)
+        if generic is not None and person is None:
             return Subject.GENERIC, Cue(generic.text, generic.start, generic.end)
-        if patient is None and default is not Subject.PATIENT:
+        if person is None and default is not Subject.PATIENT:
             return default, None
         return Subject.PATIENT, None

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from rarecase.ontology.ids import Subontology
 from rarecase.ontology.knowledge import KnowledgeBase
 from rarecase.recognize import normalize as _normalize_module
-from rarecase.recognize.normalize import STOPWORDS, name_stems, overstemmed, tokenize
+from rarecase.recognize.normalize import STOPWORDS, name_keys, overstemmed, tokenize
 
 
 class Kind(StrEnum):
@@ -79,12 +79,14 @@ class Lexicon:
             if entry.case_sensitive:
                 exact.setdefault(entry.name, []).append(entry)
                 return
-            key = name_stems(entry.name)
-            if not key or all(len(s) < 3 for s in key):
-                return
-            if len(key) == 1 and overstemmed(entry.name.strip()):
-                return
-            entries.setdefault(key, []).append(entry)
+            for key in name_keys(entry.name):
+                if not key or all(len(s) < 3 for s in key):
+                    continue
+                if len(key) == 1 and overstemmed(entry.name.strip()):
+                    continue
+                found = entries.setdefault(key, [])
+                if not any(e.concepts == entry.concepts and e.rank <= entry.rank for e in found):
+                    found.append(entry)
 
         mask = kb.subontology_mask(Subontology.PHENOTYPIC_ABNORMALITY)
         for index in map(int, mask.nonzero()[0]):

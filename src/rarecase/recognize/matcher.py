@@ -167,10 +167,29 @@ def _scan(
             if must_include is not None and (j == i or not i <= must_include <= j):
                 continue
             found = lexicon.lookup(tuple(sorted(stems)))
-            if found and i == j and overstemmed(words[i].text):
+            if found and i == j and _modifier_only(words, i):
                 continue
             if found:
                 out.append(Match(words[i].start, words[j].end, tuple(found), how))
+
+
+_ADJECTIVE_ENDINGS = ("al", "ar", "ary")
+
+
+def _modifier_only(words: list[_Word], i: int) -> bool:
+    """One word that is a stretched stem ("collecting" ~ collectionism) or an adjective
+    qualifying the next word ("tumoral calcinosis" is no tumour, "renal cyst" no kidney
+    finding), so not a mention on its own."""
+    word = words[i]
+    if overstemmed(word.text):
+        return True
+    lower = word.text.lower()
+    return (
+        len(lower) > 4
+        and lower.endswith(_ADJECTIVE_ENDINGS)
+        and i + 1 < len(words)
+        and not words[i + 1].conjunction
+    )
 
 
 def match_sentence(text: str, start: int, end: int, lexicon: Lexicon) -> list[Match]:

@@ -203,6 +203,23 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     ]
 
 
+_HYPHEN_PAIR = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
+
+
+def name_keys(name: str) -> set[tuple[str, ...]]:
+    """Every key under which a name is indexed: as written, and with hyphenated words joined
+    ("End-stage renal disease" is also {endstag, kidne, diseas}), since the text matcher reads a
+    hyphenated pair as one word when that word is known.
+
+    >>> sorted(name_keys("End-stage renal disease"))
+    [('diseas', 'end', 'kidne', 'stag'), ('diseas', 'endstag', 'kidne')]
+    """
+    keys = {name_stems(name)}
+    if "-" in name:
+        keys.add(name_stems(_HYPHEN_PAIR.sub("", name)))
+    return keys
+
+
 def name_stems(name: str) -> tuple[str, ...]:
     """The sorted content stems of a term name: the key a phrase must reproduce.
 
@@ -215,4 +232,5 @@ def name_stems(name: str) -> tuple[str, ...]:
 def overstemmed(word: str) -> bool:
     """True when stemming cut away most of a single word ("collectionism" -> collect), so a
     one-word match on it would rest on a shared root rather than a shared meaning."""
-    return len(_raw_stem(word)) < 0.6 * len(fold(word))
+    kept, whole = len(_raw_stem(word)), len(fold(word))
+    return whole - kept >= 6 or kept < 0.5 * whole
