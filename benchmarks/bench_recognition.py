@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import rarecase
 from rarecase.errors import RarecaseError
@@ -125,6 +126,30 @@ class Prf:
     def cell(self) -> str:
         return f"{self.precision:.3f} / {self.recall:.3f} / **{self.f1:.3f}**"
 
+    def __add__(self, other: Prf) -> Prf:
+        return Prf(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+
+    @classmethod
+    def of(cls, predicted: set[Any], gold: set[Any]) -> Prf:
+        return cls(len(predicted & gold), len(predicted - gold), len(gold - predicted))
+
+    @classmethod
+    def from_report(cls, block: Any) -> Prf:
+        """From the ``mention`` / ``document`` block of an evaluate() report's JSON."""
+        return cls(int(block["tp"]), int(block["fp"]), int(block["fn"]))
+
+
+@dataclass(frozen=True, slots=True)
+class FastResult:
+    """What the FastHPOCR child reports."""
+
+    version: str
+    load_s: float
+    found: dict[str, list[list[tuple[int, int, str]]]]  # mode -> per text -> (start, end, id)
+    passes: int
+    elapsed_s: float
+    max_rss_mb: float
+
 
 @dataclass(frozen=True, slots=True)
 class Throughput:
@@ -154,19 +179,14 @@ def score(
     kb: KnowledgeBase, gold: list[GoldDocument], found: list[list[tuple[int, int, str]]]
 ) -> tuple[Prf, Prf]:
     """Micro mention- and document-level P/R/F1 of (start, end, id) predictions per document."""
-    mention = [0, 0, 0]
-    document = [0, 0, 0]
+    mention = Prf(0, 0, 0)
+    document = Prf(0, 0, 0)
     for doc, predicted_raw in zip(gold, found, strict=True):
         predicted = {(s, e, current(kb, i)) for s, e, i in predicted_raw}
         expected = {(g.start, g.end, current(kb, g.id)) for g in doc.mentions}
-        for counts, p, g in (
-            (mention, predicted, expected),
-            (document, {x[2] for x in predicted}, {x[2] for x in expected}),
-        ):
-            counts[0] += len(p & g)  # type: ignore[operator]
-            counts[1] += len(p - g)  # type: ignore[operator]
-            counts[2] += len(g - p)  # type: ignore[operator]
-    return Prf(*mention), Prf(*document)
+        mention += Prf.of(predicted, expected)
+        document += Prf.of({x[2] for x in predicted}, {x[2] for x in expected})
+    return mention, document
 
 
 def negation(recognizer: rarecase.Recognizer, gold: list[GoldDocument]) -> tuple[Prf, Prf, int]:
@@ -219,16 +239,18 @@ def rarecase_throughput(
             return Throughput(passes, len(texts), elapsed)
 
 
-def rarecase_rss(gsc: Path) -> dict[str, float]:
+def rarecase_rss(gsc: Path) -> tuple[float, float]:
+    """Peak resident MB and load seconds of a fresh process that loads and annotates."""
     output = subprocess.run(
         [sys.executable, "-c", RSS_CHILD, str(gsc)], check=True, capture_output=True, text=True
     ).stdout
-    return json.loads(output.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    data = json.loads(output.strip().splitlines()[-1])
+    return float(data["max_rss_mb"]), float(data["load_s"])
 
 
 def run_fasthpocr(
     python: Path, index: Path, texts: list[tuple[str, str]], seconds: float
-) -> tuple[dict[str, object] | None, str]:
+) -> tuple[FastResult | None, str]:
     """FastHPOCR's results, or None and why it was skipped."""
     index_file = index / "hp.index"
     if not python.exists():
@@ -246,7 +268,19 @@ def run_fasthpocr(
     if result.returncode != 0:
         tail = " ".join(result.stderr.strip().splitlines()[-3:])
         return None, f"its run failed (exit {result.returncode}): {tail}"
-    return json.loads(result.stdout.strip().splitlines()[-1]), ""
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    found = {
+        mode: [[(int(s), int(e), str(i)) for s, e, i in doc] for doc in docs]
+        for mode, docs in data["found"].items()
+    }
+    return FastResult(
+        str(data["version"]),
+        float(data["load_s"]),
+        found,
+        int(data["passes"]),
+        float(data["elapsed_s"]),
+        float(data["max_rss_mb"]),
+    ), ""
 
 
 def met(value: float | None, ok: bool) -> str:
@@ -317,9 +351,9 @@ def main() -> None:
 
     texts = [(doc.id, doc.text) for doc in gsc]
     ours = rarecase_throughput(recognizer, texts, args.seconds)
-    rss = rarecase_rss(args.gsc)
+    mb, fresh_load_s = rarecase_rss(args.gsc)
 
-    theirs: dict[str, object] | None = None
+    theirs: FastResult | None = None
     why = "--no-fasthpocr given"
     if not args.no_fasthpocr:
         theirs, why = run_fasthpocr(

@@ -1,10 +1,10 @@
 """Whether a finding holds, and whose it is: cue rules applied to each sentence.
 
 In the spirit of NegEx/ConText: a cue phrase ("without", "her brother", "previously reported",
-"is characterised by") governs the mentions in its scope — after it, before it, its clause, or
-the rest of its sentence, or its whole sentence — until a terminator ("but", "however", ";") ends the scope. The rules are data
-(``data/context_rules.json``), checked when loaded. Each decision keeps its cue, so a user can
-see why a finding was called excluded or assigned to a relative.
+"is characterised by") governs the mentions in its scope — after it, before it, its clause, the
+rest of its sentence, or the whole sentence — until a terminator ("but", "however", ";") ends
+the scope. The rules are data (``data/context_rules.json``), checked when loaded. Each decision
+keeps its cue, so a user can see why a finding was called excluded or assigned to a relative.
 """
 
 from __future__ import annotations
