@@ -21,3 +21,22 @@ def mini_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
 def hpo(request: pytest.FixtureRequest) -> KnowledgeBase:
     """The full HPO release; compiled once into pytest's cache folder, then reused across runs."""
     return load(cache_dir=request.config.cache.mkdir("rarecase-kb"))
+
+
+@pytest.fixture(scope="session")
+def recognizer(hpo: KnowledgeBase):
+    from rarecase.recognize.recognizer import Recognizer
+
+    return Recognizer(hpo)
+
+
+@pytest.fixture(scope="session")
+def annotate_text(recognizer):
+    """Annotate one text (our own synthetic sentences) and return its non-nested mentions."""
+    from rarecase.text import read_source
+
+    def run(text: str):
+        [document] = read_source(text, name="t")
+        return [m for m in recognizer.annotate(document) if not m.nested]
+
+    return run

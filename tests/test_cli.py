@@ -197,3 +197,74 @@ def test_validate_a_folder(cli, tmp_path):
     empty.mkdir()
     code, _, err = cli("validate", str(empty))
     assert code == 2 and "folder holds no *.json file" in err
+
+
+# ------------------------------------------------------------------- annotate / analyze / eval
+def test_annotate_jsonl_from_a_folder_with_a_bad_file(cli, tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The boy had seizures but no ataxia.")
+    (folder / "b.bin").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (folder / "c.txt").write_text("Her brother had scoliosis.", encoding="latin-1")
+    code, out, err = cli("annotate", str(folder))
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 1
+    assert [r["id"] for r in records] == ["a", "c"]
+    assert "b.bin" in err and err.count("\n") == 1
+    seizures = next(m for m in records[0]["mentions"] if m["id"] == "HP:0001250")
+    assert seizures["status"] == "present" and seizures["subject"] == "patient"
+    ataxia = next(m for m in records[0]["mentions"] if m["id"] == "HP:0001251")
+    assert ataxia["status"] == "excluded" and ataxia["cue"] == "no"
+    assert records[1]["mentions"][0]["subject"] == "family"
+
+
+def test_annotate_pubtator_and_bioc(cli, tmp_path):
+    path = tmp_path / "n.txt"
+    path.write_text("She had no seizures.")
+    code, out, _ = cli("annotate", "--format", "pubtator", str(path))
+    assert code == 0 and "\tHP:0001250\texcluded\tpatient" in out
+    target = tmp_path / "out.xml"
+    code, _, _ = cli("annotate", "--format", "bioc", "--output", str(target), str(path))
+    assert code == 0 and b"<collection>" in target.read_bytes()
+
+
+def test_annotate_missing_file(cli, tmp_path):
+    code, out, err = cli("annotate", str(tmp_path / "nope.txt"))
+    assert code == 1 and out == "" and "nope.txt: cannot read" in err
+
+
+def test_analyze_json_and_phenopacket(cli):
+    code, out, _ = cli("analyze", "--format", "json", str(EXAMPLES / "pasted_case_report.txt"))
+    data = json.loads(out)
+    assert code == 0
+    assert "Sign in" not in data["document"]["text"]
+    assert any(r["reason"] == "cookie_notice" for r in data["document"]["removed"])
+    observed = {
+        f["type"]["id"] for f in data["phenopacket"]["phenotypicFeatures"] if not f.get("excluded")
+    }
+    assert "HP:0003467" in observed  # C1-C2 / atlantoaxial instability
+    code, out, _ = cli(
+        "analyze", "--format", "phenopacket", str(EXAMPLES / "pasted_case_report.txt")
+    )
+    assert code == 0 and json.loads(out)["metaData"]["phenopacketSchemaVersion"] == "2.0"
+
+
+def test_analyze_text_view(cli):
+    code, out, _ = cli("analyze", str(EXAMPLES / "pasted_case_report.txt"))
+    assert code == 0
+    assert "Patient: present" in out and "Patient: excluded" in out
+    assert "family/present" in out and "other_patient/present" in out
+
+
+def test_analyze_empty_input(cli, tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_text("   \n")
+    code, _, err = cli("analyze", str(path))
+    assert code == 2 and "empty.txt" in err and "empty" in err
+
+
+def test_eval_recognition(cli):
+    gold = Path(__file__).parent / "data" / "recognize" / "gold_small.jsonl"
+    code, out, _ = cli("eval", "recognition", "--gold", str(gold), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["mention"]["f1"] == 1.0 and data["status_accuracy"] == 1.0

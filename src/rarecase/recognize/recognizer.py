@@ -48,7 +48,9 @@ class Recognizer:
         matches: list[tuple[Match, tuple[int, int]]] = []
         for start, end in sentences:
             matches += [(m, (start, end)) for m in match_sentence(text, start, end, self.lexicon)]
-        matches += self._abbreviations(text, matches, sentences)
+        extra, definitions = self._abbreviations(text, matches, sentences)
+        # the short form in "long form (SF)" belongs to the long form's mention
+        matches = [(m, s) for m, s in matches if m.start not in definitions] + extra
         contexts: dict[tuple[int, int], SentenceContext] = {}
         mentions = [self._mention(document, m, sentence, contexts) for m, sentence in matches]
         return _mark_nested(_dedupe(mentions), self.kb)
@@ -59,8 +61,9 @@ class Recognizer:
         text: str,
         matches: list[tuple[Match, tuple[int, int]]],
         sentences: Iterable[tuple[int, int]],
-    ) -> list[tuple[Match, tuple[int, int]]]:
-        """Uses of an abbreviation the text defines: "Townes-Brocks syndrome (TBS)" … "TBS"."""
+    ) -> tuple[list[tuple[Match, tuple[int, int]]], set[int]]:
+        """Uses of an abbreviation the text defines: "Townes-Brocks syndrome (TBS)" … "TBS",
+        and the positions of the definitions themselves."""
         ends: dict[int, list[Match]] = {}
         for match, _ in matches:
             if match.how == "name":
@@ -77,7 +80,7 @@ class Recognizer:
                     defined[short] = longest.entries
                     definitions.add(found.start(1))
         if not defined:
-            return []
+            return [], definitions
         sentence_list = list(sentences)
         extra: list[tuple[Match, tuple[int, int]]] = []
         for start, end in sentence_list:
@@ -87,7 +90,7 @@ class Recognizer:
                 if key in defined and token.start not in definitions:
                     match = Match(token.start, token.end, defined[key], "abbreviation")
                     extra.append((match, (start, end)))
-        return extra
+        return extra, definitions
 
     # -- one mention ------------------------------------------------------------------------
     def _mention(

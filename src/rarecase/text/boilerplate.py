@@ -80,7 +80,7 @@ _NAV_WORDS: Final = (
     r"|skip to article|journals (?:&|and) books|article preview|author links open overlay panel"
     r"|(?:abstract|references|figures|tables|cited by)\s*\(\d+\)|journal list|user guide"
     r"|an official website of the united states government|here['\u2019]s how you know"
-    r"|search (?:in )?(?:pmc|pubmed|site|this site|journals?|all content)\b[\w -]{0,30}"
+    r"|search (?:in )?(?:pmc|pubmed|site|this site|this journal|journals?|all content)\b[\w -]{0,30}"
     r"|view on publisher site|add to collections|permalink"
     r"|author information|article notes|related|information|details|back"
     r"|people also (?:looked at|read)|solutions|resources|products|platform|pricing|customers"
@@ -200,6 +200,22 @@ def classify_line(line: str) -> Reason | None:
     >>> classify_line("© 2024 Elsevier Inc. All rights reserved.").value
     'copyright'
     """
+    found = _classify_whole(line)
+    if found is None and len(line) < SHORT_LINE:
+        # "Sign in | Register", "Was this page helpful? Send us feedback": a row of items, each
+        # page furniture on its own.
+        parts = [p.strip() for p in _ITEM_SEPARATOR.split(line) if p.strip()]
+        if len(parts) > 1:
+            reasons = [_classify_whole(p) for p in parts]
+            if all(reasons):
+                return reasons[0]
+    return found
+
+
+_ITEM_SEPARATOR: Final = re.compile(r"\s*[|\u00b7\u2022]\s*|(?<=\?)\s+")
+
+
+def _classify_whole(line: str) -> Reason | None:
     short = len(line) < SHORT_LINE
     for rule in RULES:
         if rule.short_only and not short:

@@ -1,0 +1,105 @@
+"""Status and subject on sentences written for these tests, in the style of case reports."""
+
+import pytest
+
+from rarecase.errors import KnowledgeError
+from rarecase.recognize.context import default_rules, parse_rules
+
+
+def judged(annotate_text, text, words):
+    [m] = [m for m in annotate_text(text) if m.text == words]
+    return m.status.value, m.subject.value, (m.cue.text if m.cue else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "status", "cue"),
+    [
+        ("A 54-year-old woman presented with neck pain.", "neck pain", "present", None),
+        ("She had no fever or hepatomegaly.", "hepatomegaly", "excluded", "no"),
+        ("The child was born without polydactyly.", "polydactyly", "excluded", "without"),
+        ("He denied chest pain.", "chest pain", "excluded", "denied"),
+        ("Scoliosis was ruled out on radiographs.", "Scoliosis", "excluded", "ruled out"),
+        (
+            "Hydronephrosis was not seen on ultrasound.",
+            "Hydronephrosis",
+            "excluded",
+            "was not seen",
+        ),
+        ("Possible myopathy was suggested by the biopsy.", "myopathy", "uncertain", "Possible"),
+        ("A seizure disorder could not be excluded.", "seizure", "uncertain", None),
+        ("There was no increase in seizure frequency.", "seizure", "present", None),
+        ("She had no fever, but severe headache began at night.", "headache", "present", None),
+    ],
+)
+def test_status(annotate_text, text, words, status, cue):
+    found_status, _, found_cue = judged(annotate_text, text, words)
+    assert found_status == status
+    if cue is not None:
+        assert cue in found_cue
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "subject"),
+    [
+        ("Her brother had seizures since infancy.", "seizures", "family"),
+        ("There was a family history of hearing loss.", "hearing loss", "family"),
+        ("Her 9-year-old sister had scoliosis but no hearing loss.", "hearing loss", "family"),
+        (
+            "A previously reported boy with the same variant had seizures [3].",
+            "seizures",
+            "other_patient",
+        ),
+        (
+            "A previously reported girl had hydrocephalus, but our patient had no ataxia.",
+            "ataxia",
+            "patient",
+        ),
+        (
+            "Marfan syndrome is characterised by aortic root aneurysm and ectopia lentis.",
+            "ectopia lentis",
+            "generic",
+        ),
+        ("The lesions typically cause pain and joint swelling.", "joint swelling", "generic"),
+        ("On examination she had joint swelling.", "joint swelling", "patient"),
+    ],
+)
+def test_subject(annotate_text, text, words, subject):
+    assert judged(annotate_text, text, words)[1] == subject
+
+
+def test_no_family_history_is_an_excluded_family_finding(annotate_text):
+    status, subject, _ = judged(
+        annotate_text, "There was no family history of deafness.", "deafness"
+    )
+    assert (status, subject) == ("excluded", "family")
+
+
+def test_background_section_defaults_to_generic(annotate_text):
+    text = (
+        "Title of a report\nBackground: Gitelman syndrome causes hypokalemia.\n"
+        "Case presentation: A woman had hypokalemia."
+    )
+    subjects = [m.subject.value for m in annotate_text(text) if m.text == "hypokalemia"]
+    assert subjects == ["generic", "patient"]
+
+
+def test_default_rules_load_and_are_versioned():
+    rules = default_rules()
+    assert rules.version >= 1 and len(rules.rules) > 10
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ({"rules": [], "colour": 1}, "unknown keys \\['colour'\\]"),
+        ({"rules": [{"category": "negation", "pattern": "no"}]}, "keys must be exactly"),
+        ({"rules": [{"category": "nope", "direction": "forward", "pattern": "x"}]}, "categories:"),
+        (
+            {"rules": [{"category": "negation", "direction": "forward", "pattern": "("}]},
+            "bad pattern",
+        ),
+    ],
+)
+def test_rule_documents_are_validated(document, message):
+    with pytest.raises(KnowledgeError, match=message):
+        parse_rules(document, "test.json")

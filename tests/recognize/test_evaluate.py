@@ -1,0 +1,49 @@
+import pytest
+
+from rarecase.errors import InputError
+from rarecase.recognize.evaluate import Counts, evaluate, read_gold
+from tests.conftest import DATA
+
+GOLD = DATA / "recognize"
+
+
+def test_counts():
+    c = Counts()
+    c.add({1, 2, 3}, {2, 3, 4, 5})
+    assert (c.tp, c.fp, c.fn) == (2, 1, 2)
+    assert c.precision == pytest.approx(2 / 3) and c.recall == pytest.approx(0.5)
+    assert c.f1 == pytest.approx(2 * (2 / 3) * 0.5 / (2 / 3 + 0.5))
+
+
+def test_read_tsv_gold():
+    docs = read_gold(GOLD / "gold_small.tsv")
+    assert [d.id for d in docs] == ["1001", "1002"]
+    assert docs[0].mentions[0].id == "HP:0001250" and docs[0].mentions[0].status is None
+
+
+def test_tsv_alt_ids_are_mapped_before_comparing(recognizer):
+    # gold 1002 uses HP:0000624, an alt_id of Epicanthus (HP:0000286)
+    report = evaluate(read_gold(GOLD / "gold_small.tsv"), recognizer)
+    assert report.documents == 2
+    assert report.mention.fn == 0 and report.mention.tp == 4
+    assert report.status_total == 0  # TSV gold has no context
+
+
+def test_jsonl_gold_scores_context(recognizer):
+    report = evaluate(read_gold(GOLD / "gold_small.jsonl"), recognizer)
+    assert report.mention.tp == 4 and report.mention.fn == 0
+    assert report.status_total == 4 and report.status_right == 4
+    assert report.subject_right == 4
+    data = report.to_json()
+    assert data["status_accuracy"] == 1.0 and data["subject_accuracy"] == 1.0
+
+
+def test_bad_gold_line(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "x"}\n')
+    with pytest.raises(InputError, match=r"bad\.jsonl:1: not a gold record"):
+        read_gold(path)
+    path = tmp_path / "bad.tsv"
+    path.write_text("1\ntext\nnot numbers\n")
+    with pytest.raises(InputError, match=r"bad\.tsv:3"):
+        read_gold(path)

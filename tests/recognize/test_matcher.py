@@ -1,0 +1,69 @@
+"""The matcher on sentences written for these tests."""
+
+import pytest
+
+
+def found(annotate_text, text):
+    return [(m.text, m.id) for m in annotate_text(text)]
+
+
+def test_word_order_and_adjective_forms(annotate_text):
+    assert ("hypoplasia of the nails", "HP:0001792") in found(
+        annotate_text, "Examination showed hypoplasia of the nails."
+    )
+    assert ("microcephalic", "HP:0000252") in found(annotate_text, "The infant was microcephalic.")
+
+
+def test_british_spelling(annotate_text):
+    assert ("oedema", "HP:0000969") in found(annotate_text, "There was pitting oedema.")
+
+
+def test_coordination_shares_the_head_and_the_tail(annotate_text):
+    text = "He had aplastic or hypoplastic nails and hypoplasia of the tibiae and fibulae."
+    result = found(annotate_text, text)
+    assert ("aplastic or hypoplastic nails", "HP:0001798") in result  # aplastic nails
+    assert ("hypoplastic nails", "HP:0001792") in result
+    assert ("hypoplasia of the tibiae", "HP:0005736") in result
+    assert ("hypoplasia of the tibiae and fibulae", "HP:0003038") in result  # fibular hypoplasia
+
+
+def test_hyphenated_pair_read_as_one_word(annotate_text):
+    assert ("atlanto-axial instability", "HP:0003467") in found(
+        annotate_text, "Flexion films showed atlanto-axial instability."
+    )
+
+
+@pytest.mark.parametrize("text", ["C1-C2 instability was found.", "There was C1-2 instability."])
+def test_spinal_levels(annotate_text, text):
+    assert any(i == "HP:0003467" for _, i in found(annotate_text, text))
+
+
+def test_normal_x_names_the_abnormality_as_excluded(annotate_text):
+    [mention] = [m for m in annotate_text("She had normal hearing.") if m.id == "HP:0000364"]
+    assert mention.status.value == "excluded" and mention.how == "normal"
+
+
+def test_abbreviation_defined_in_the_text(annotate_text):
+    mentions = annotate_text(
+        "Echocardiography showed a ventricular septal defect (VSD). The VSD closed by age two."
+    )
+    vsd = [m for m in mentions if m.id == "HP:0001629"]
+    assert [m.text for m in vsd] == ["ventricular septal defect", "VSD"]
+
+
+def test_adjective_qualifying_a_noun_is_no_mention(annotate_text):
+    assert all(m.id != "HP:0002664" for m in annotate_text("Tumoral calcinosis was diagnosed."))
+
+
+def test_verbs_break_a_phrase(annotate_text):
+    ids = {m.id for m in annotate_text("The papules are cutaneous and small.")}
+    assert "HP:0200034" in ids  # "papules" alone
+    assert not any(
+        m.text == "papules are cutaneous" for m in annotate_text("The papules are cutaneous.")
+    )
+
+
+def test_disease_names_are_kept_apart(annotate_text):
+    mentions = annotate_text("She was diagnosed with Marfan syndrome.")
+    diseases = [m for m in mentions if m.kind.value == "disease"]
+    assert diseases and diseases[0].id in ("OMIM:154700", "ORPHA:558")

@@ -1,0 +1,73 @@
+from rarecase.phenopacket import check_v2_schema, case_to_dict
+from rarecase.pipeline import analyze, annotate
+
+TEXT = (
+    "Tumoral calcinosis with atlantoaxial instability: a case report\n"
+    "Background: Tumoral calcinosis is a rare condition characterised by periarticular "
+    "calcification.\n"
+    "Case presentation: A 54-year-old woman presented with neck pain and atlantoaxial "
+    "instability. She had no hyperphosphatemia and no chronic kidney disease. Her mother had "
+    "osteoporosis. Possible myelopathy was considered. A previously reported patient on dialysis "
+    "had secondary hyperparathyroidism [3]."
+)
+
+
+def test_annotate_accepts_text_and_paths(recognizer, tmp_path):
+    path = tmp_path / "case.txt"
+    path.write_text(TEXT, encoding="latin-1")
+    from_text = annotate(TEXT, recognizer=recognizer)[0]
+    from_path = annotate(path, recognizer=recognizer)[0]
+    assert from_path.document.id == "case"
+    assert [(m.start, m.id) for m in from_text.mentions] == [
+        (m.start, m.id) for m in from_path.mentions
+    ]
+
+
+def test_analysis_keeps_only_the_patients_findings(recognizer):
+    analysis = analyze(TEXT, recognizer=recognizer)
+    observed = {str(f.term.id) for f in analysis.case.observed}
+    excluded = {str(f.term.id) for f in analysis.case.excluded}
+    assert {"HP:0030833", "HP:0003467"} <= observed  # neck pain, atlantoaxial instability
+    assert {"HP:0002905", "HP:0012622"} <= excluded  # hyperphosphatemia, CKD
+    assert "HP:0000939" not in observed  # the mother's osteoporosis
+    assert "HP:0000867" not in observed  # the cited patient's hyperparathyroidism
+    assert "HP:0002196" not in observed | excluded  # uncertain myelopathy
+    assert "HP:0025477" not in observed  # generic background
+    check_v2_schema(case_to_dict(analysis.case))
+
+
+def test_features_carry_their_evidence_text(recognizer):
+    analysis = analyze(TEXT, recognizer=recognizer)
+    neck = next(f for f in analysis.case.features if str(f.term.id) == "HP:0030833")
+    assert "'neck pain'" in neck.description and "presented with neck pain" in neck.description
+
+
+def test_present_wins_over_excluded_and_redundant_ancestors_go(recognizer):
+    analysis = analyze(
+        "He had seizures. Later he had no seizures. He had focal seizures.", recognizer=recognizer
+    )
+    observed = [str(f.term.id) for f in analysis.case.observed]
+    assert observed.count("HP:0007359") == 1
+    assert "HP:0001250" not in observed  # implied by focal seizures
+    assert not analysis.case.excluded
+
+
+def test_json_shape(recognizer):
+    data = analyze(TEXT, recognizer=recognizer).to_json()
+    assert set(data) == {"document", "mentions", "phenopacket"}
+    assert {"id", "title", "text", "removed"} <= set(data["document"])
+    mention = data["mentions"][0]
+    assert {
+        "start",
+        "end",
+        "text",
+        "id",
+        "label",
+        "kind",
+        "status",
+        "subject",
+        "cue",
+        "sentence",
+    } <= set(mention)
+    text = data["document"]["text"]
+    assert all(text[m["start"] : m["end"]] == m["text"] for m in data["mentions"])
