@@ -1,4 +1,4 @@
-from rarecase.phenopacket import check_v2_schema, case_to_dict
+from rarecase.phenopacket import case_to_dict, check_v2_schema
 from rarecase.pipeline import analyze, annotate
 
 TEXT = (
