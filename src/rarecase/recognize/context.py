@@ -63,6 +63,7 @@ class Rules:
     terminator: re.Pattern[str]
     backward_stop: re.Pattern[str] | None = None
     forward_stop: re.Pattern[str] | None = None
+    combined: re.Pattern[str] | None = None  # every rule in one pass; group rN is rule N
 
 
 def _compile(pattern: str, where: str) -> re.Pattern[str]:
@@ -104,12 +105,16 @@ def parse_rules(data: dict[str, Any], where: str = "context_rules.json") -> Rule
         patterns = data.get(key, [])
         return re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
 
+    # One boundary check per position, then the rules in order, each as its own group.
+    raw = "|".join(f"(?P<r{n}>{r['pattern']})" for n, r in enumerate(data.get("rules", [])))
+    combined = re.compile(rf"(?<![\w-])(?:{raw})(?![\w-])", re.IGNORECASE)
     return Rules(
         int(data.get("version", 0)),
         tuple(rules),
         terminator,
         optional("backward_stops"),
         optional("forward_stops"),
+        combined,
     )
 
 
@@ -135,24 +140,14 @@ class SentenceContext:
     def __init__(self, text: str, start: int, end: int, rules: Rules) -> None:
         self.start, self.end = start, end
         sentence = text[start:end]
-        pseudo: list[tuple[int, int]] = []
-        hits: list[_Hit] = []
-        for rule in rules.rules:
-            for m in rule.pattern.finditer(sentence):
-                span = (start + m.start(), start + m.end())
-                if rule.category is Category.PSEUDO:
-                    pseudo.append(span)
-                else:
-                    hits.append(_Hit(rule, span[0], span[1], m.group()))
-        # a cue inside a pseudo-cue ("no increase in", "gram-negative") is no cue
-        self.hits = [
-            h
-            for h in hits
-            if not any(
-                p0 <= h.start and h.end <= p1 and (h.rule.category is Category.NEGATION)
-                for p0, p1 in pseudo
-            )
-        ]
+        # One pass over the sentence with every rule: at each place the first rule in file
+        # order wins, so a pseudo-cue ("no increase in") hides the negation inside it.
+        assert rules.combined is not None
+        self.hits: list[_Hit] = []
+        for m in rules.combined.finditer(sentence):
+            rule = rules.rules[int(str(m.lastgroup)[1:])]
+            if rule.category is not Category.PSEUDO:
+                self.hits.append(_Hit(rule, start + m.start(), start + m.end(), m.group()))
         self.terminators = sorted(start + m.start() for m in rules.terminator.finditer(sentence))
         self.backward_stops = (
             sorted(start + m.end() for m in rules.backward_stop.finditer(sentence))

@@ -69,6 +69,14 @@ class Lexicon:
         self._exact = exact
         self.max_length = max((len(k) for k in entries), default=0)
         self.vocabulary = frozenset(s for k in entries for s in k)
+        # For each stem, the stems it shares a name with: a phrase holding two stems that never
+        # meet in a name cannot match, so the matcher stops extending it.
+        partners: dict[str, set[str]] = {}
+        for key in entries:
+            if len(key) > 1:
+                for stem in key:
+                    partners.setdefault(stem, set()).update(key)
+        self.partners: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in partners.items()}
 
     @classmethod
     def build(cls, kb: KnowledgeBase, *, diseases: bool = True) -> Lexicon:

@@ -154,22 +154,24 @@ def _scan(
     out: list[Match],
     must_include: int | None = None,
 ) -> None:
-    known = [w.stem in lexicon.vocabulary for w in words]
+    vocabulary, partners, lookup = lexicon.vocabulary, lexicon.partners, lexicon.lookup
+    known = [w.stem in vocabulary for w in words]
     limit = lexicon.max_length
+    empty: frozenset[str] = frozenset()
     for i in range(len(words)):
         if not known[i]:
             continue
+        first = words[i].stem
+        company = partners.get(first, empty)
         stems: list[str] = []
         for j in range(i, min(len(words), i + limit)):
-            if not known[j]:
+            if not known[j] or (j > i and words[j].stem not in company):
                 break
             stems.append(words[j].stem)
             if must_include is not None and (j == i or not i <= must_include <= j):
                 continue
-            found = lexicon.lookup(tuple(sorted(stems)))
-            if found and i == j and _modifier_only(words, i):
-                continue
-            if found:
+            found = lookup(tuple(sorted(stems)))
+            if found and not (i == j and _modifier_only(words, i)):
                 out.append(Match(words[i].start, words[j].end, tuple(found), how))
 
 
