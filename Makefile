@@ -23,6 +23,10 @@ demo: $(VENV)/.installed
 	@mkdir -p $(DEMO_OUT)
 	@echo "\$$ rarecase info"
 	@$(BIN)/rarecase info
+	@echo; echo "\$$ rarecase analyze examples/pasted_case_report.txt"
+	@$(BIN)/rarecase analyze examples/pasted_case_report.txt
+	@$(BIN)/rarecase analyze examples/pasted_case_report.txt --format phenopacket > $(DEMO_OUT)/pasted_case_report.phenopacket.json
+	@echo "(phenopacket written to $(DEMO_OUT)/pasted_case_report.phenopacket.json)"
 	@echo; echo "\$$ rarecase validate examples/tumoral_calcinosis.json"
 	@$(BIN)/rarecase validate examples/tumoral_calcinosis.json
 	@echo; echo "\$$ rarecase show examples/tumoral_calcinosis.json"
@@ -43,6 +47,7 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_ontology.py
+	$(BIN)/python benchmarks/bench_recognition.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
