@@ -7,7 +7,7 @@ from rarecase.recognize.context import default_rules, parse_rules
 
 
 def judged(annotate_text, text, words):
-    [m] = [m for m in annotate_text(text) if m.text == words]
+    [m] = [m for m in annotate_text(text) if m.text == words and m.kind.value == "phenotype"]
     return m.status.value, m.subject.value, (m.cue.text if m.cue else None)
 
 

@@ -51,6 +51,7 @@ class _Word:
     text: str
     conjunction: bool = False
     boundary_before: bool = False
+    region: str = ""  # for a spinal level: "cervical", "thoracic", "lumbar", "sacral"
 
 
 def _words(text: str, tokens: list[Token], lexicon: Lexicon) -> list[_Word]:
@@ -89,25 +90,32 @@ def _words(text: str, tokens: list[Token], lexicon: Lexicon) -> list[_Word]:
                     stem(region),
                     token.text,
                     boundary_before=pending_break,
+                    region=_REGION[level.group(1).lower()],
                 )
             )
             pending_break = False
             i = end_index + 1
             continue
         if i + 1 < len(tokens) and text[token.end : tokens[i + 1].start] == "-":
-            joined = stem(token.text + tokens[i + 1].text)
+            # a hyphenated chain ("atlanto-axial", "cafe-au-lait") is one word when the lexicon
+            # knows it joined, as name_keys indexes it; otherwise its parts are words
+            last = i + 1
+            while last + 1 < len(tokens) and text[tokens[last].end : tokens[last + 1].start] == "-":
+                last += 1
+            surface = "".join(t.text for t in tokens[i : last + 1])
+            joined = stem(surface)
             if joined in lexicon.vocabulary:
                 words.append(
                     _Word(
                         token.start,
-                        tokens[i + 1].end,
+                        tokens[last].end,
                         joined,
-                        token.text + tokens[i + 1].text,
+                        surface,
                         boundary_before=pending_break,
                     )
                 )
                 pending_break = False
-                i += 2
+                i = last + 1
                 continue
         lower = token.lower
         if lower in STOPWORDS:
@@ -211,10 +219,76 @@ def match_sentence(text: str, start: int, end: int, lexicon: Lexicon) -> list[Ma
     words = _words(text, tokens, lexicon)
     for clause in _clauses(words):
         for run in _runs(clause):
-            _scan(run, lexicon, "name", found)
+            named: list[Match] = []
+            _scan(run, lexicon, "name", named)
+            _predicate(run, lexicon, named)
+            _spinal(run, lexicon, named)
+            found += named
             _normal(run, lexicon, found)
         _coordination(clause, lexicon, found)
     return found
+
+
+_COPULA = frozenset({"was", "were", "is", "are", "remained", "became", "appeared"})
+_DEGREE = frozenset(
+    {
+        "markedly",
+        "mildly",
+        "slightly",
+        "significantly",
+        "very",
+        "persistently",
+        "severely",
+        "moderately",
+        "also",
+        "still",
+    }
+)
+_CHANGE = frozenset(
+    {
+        "raised",
+        "elevated",
+        "high",
+        "increased",
+        "low",
+        "reduced",
+        "decreased",
+        "diminished",
+        "absent",
+        "prolonged",
+        "enlarged",
+        "abnormal",
+        "impaired",
+        "delayed",
+    }
+)
+
+
+def _predicate(run: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:
+    """ "C-reactive protein was raised": the subject and its predicate name one finding."""
+    for k, word in enumerate(run):
+        if word.text.lower() not in _COPULA or k == 0:
+            continue
+        j = k + 1
+        while j < len(run) and run[j].text.lower() in _DEGREE:
+            j += 1
+        if j < len(run) and run[j].text.lower() in _CHANGE:
+            sequence = [*run[max(0, k - 6) : k], run[j]]
+            found: list[Match] = []
+            _scan(sequence, lexicon, "name", found, must_include=len(sequence) - 1)
+            out.extend(found)
+
+
+def _spinal(run: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:
+    """ "C5-6 stenosis", "L1-L4 stenosis": a level also stands for its part of the spinal canal."""
+    for k, word in enumerate(run):
+        if not word.region:
+            continue
+        parts = [_Word(word.start, word.end, stem(w), w) for w in (word.region, "spinal", "canal")]
+        sequence = [*run[:k], *parts, *run[k + 1 :]]
+        found: list[Match] = []
+        _scan(sequence, lexicon, "name", found, must_include=k)
+        out.extend(m for m in found if m.end > word.end)
 
 
 def _coordination(clause: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:

@@ -21,7 +21,11 @@ _TOKEN = re.compile(r"[^\W_]+(?:['\u2019][a-z]+)?", re.UNICODE)
 
 # Words a phrase may drop or add without changing its meaning ("hypoplasia of the nails").
 # Verbs and "with" are not among them: "papules are cutaneous" is no "cutaneous papule".
-STOPWORDS: Final = frozenset("a an the of in on at to its their this these those any".split())
+STOPWORDS: Final = frozenset(
+    "a an the of in on at to its their this these those any "
+    # laboratory names say where a quantity was measured; text often does not
+    "circulating serum plasma blood level levels concentration concentrations".split()
+)
 CONJUNCTIONS: Final = frozenset({"and", "or", "nor", "and/or"})
 
 # British to American spellings, applied to whole tokens by prefix/infix rules.
@@ -55,7 +59,7 @@ _KEEP_S: Final = ("ss", "us", "is", "os", "as")
 _SUFFIXES: Final[tuple[tuple[str, str], ...]] = (
     ("ically", ""),
     ("ical", ""),
-    ("atous", "a"),  # edematous -> edema
+    ("atous", ""),  # edematous -> edem(a)
     ("stic", "s"),  # hypoplastic -> hypoplas(ia)
     ("otic", "o"),  # fibrotic -> fibro(sis)
     ("osis", "o"),
@@ -76,6 +80,8 @@ _SUFFIXES: Final[tuple[tuple[str, str], ...]] = (
     ("ic", ""),
     ("ia", ""),
     ("al", ""),
+    ("ar", ""),  # patellar -> patell(a)
+    ("a", ""),  # patella, vertebra, occulta
     ("y", ""),
     ("e", ""),
 )
@@ -105,6 +111,10 @@ _SAME_MEANING: Final[dict[str, tuple[str, ...]]] = {
     "tongue": ("lingual",),
     "jaw": ("mandible", "mandibular"),
     "abnormality": ("anomaly", "anomalies", "abnormal", "malformation", "manifestation"),
+    "multiple": ("numerous", "many"),
+    "increased": ("raised", "elevated", "high", "higher"),
+    "decreased": ("reduced", "low", "lower", "diminished"),
+    "morphology": ("shape",),
 }
 
 
@@ -149,8 +159,8 @@ def _raw_stem(word: str) -> str:
     >>> [stem(w) for w in ("hypoplastic", "hypoplasia", "nails", "tibiae", "microcephalic",
     ...                    "microcephaly", "fibrotic", "fibrosis", "Oedematous", "oedema")]
     ... # doctest: +NORMALIZE_WHITESPACE
-    ['hypoplas', 'hypoplas', 'nail', 'tibia', 'microceph', 'microceph', 'fibro', 'fibro',
-     'edema', 'edema']
+    ['hypoplas', 'hypoplas', 'nail', 'tibi', 'microceph', 'microceph', 'fibro', 'fibro',
+     'edem', 'edem']
     """
     w = fold(word)
     if len(w) <= 3 or w.isdigit():

@@ -52,7 +52,11 @@ class Recognizer:
         # the short form in "long form (SF)" belongs to the long form's mention
         matches = [(m, s) for m, s in matches if m.start not in definitions] + extra
         contexts: dict[tuple[int, int], SentenceContext] = {}
-        mentions = [self._mention(document, m, sentence, contexts) for m, sentence in matches]
+        mentions = [
+            self._mention(document, match, sentence, contexts, kind, concepts, name)
+            for match, sentence in matches
+            for kind, concepts, name in _readings(match)
+        ]
         return _mark_nested(_dedupe(mentions), self.kb)
 
     # -- abbreviations ------------------------------------------------------------------
@@ -99,16 +103,16 @@ class Recognizer:
         match: Match,
         sentence: tuple[int, int],
         contexts: dict[tuple[int, int], SentenceContext],
+        kind: Kind,
+        concepts: tuple[str, ...],
+        name: str,
     ) -> Mention:
-        entry = match.entries[0]
-        kind = entry.kind
-        concepts = entry.concepts
         label = (
             self.kb.label(concepts[0])
             if kind is Kind.PHENOTYPE
             else self.kb.disease(concepts[0]).name
             if len(concepts) == 1
-            else entry.name
+            else name
         )
         context = contexts.get(sentence)
         if context is None:
@@ -137,6 +141,26 @@ class Recognizer:
             subject_cue=subject_cue,
             how=match.how,
         )
+
+
+def _readings(match: Match) -> list[tuple[Kind, tuple[str, ...], str]]:
+    """What a matched name stands for: its best phenotype, and its disease(s), kept apart.
+
+    Equally good disease names are pooled ("Waardenburg syndrome type 1" is both an OMIM and an
+    Orphanet entry), OMIM first.
+    """
+    readings: list[tuple[Kind, tuple[str, ...], str]] = []
+    phenotypes = [e for e in match.entries if e.kind is Kind.PHENOTYPE]
+    if phenotypes:
+        readings.append((Kind.PHENOTYPE, phenotypes[0].concepts, phenotypes[0].name))
+    diseases = [e for e in match.entries if e.kind is Kind.DISEASE]
+    if diseases:
+        best = min(e.rank for e in diseases)
+        pooled = dict.fromkeys(c for e in diseases if e.rank == best for c in e.concepts)
+        ordered = sorted(pooled, key=lambda c: (not c.startswith("OMIM:"), c))
+        name = next(e.name for e in diseases if e.rank == best)
+        readings.append((Kind.DISEASE, tuple(ordered), name))
+    return readings
 
 
 def _initials_fit(short: str, long: str) -> bool:
