@@ -9,6 +9,19 @@ Markdown report for benchmarks/RESULTS.md.
 
     .venv/bin/python benchmarks/bench_recognition.py [--gsc FILE] [--seconds 10]
         [--fasthpocr-python PY] [--fasthpocr-index DIR] [--no-fasthpocr]
+
+FastHPOCR lives in its own virtual environment, never in rarecase's. Its index is built once, with
+its default index configuration, from the hp.obo that rarecase reads (print it with
+`.venv/bin/python -c "import rarecase; print(rarecase.load().sources.obo)"`). The build is slow
+(tens of minutes); the index then loads in about a second:
+
+    python3 -m venv /work/fasthpocr/venv
+    /work/fasthpocr/venv/bin/pip install fasthpocr==0.1.4 pronto
+    mkdir -p /work/fasthpocr/index
+    /work/fasthpocr/venv/bin/python -c "import sys; from FastHPOCR.IndexHPO import IndexHPO; \
+IndexHPO(sys.argv[1], sys.argv[2]).index()" HP_OBO /work/fasthpocr/index
+
+A one-line note `BUILT_FROM` in the index folder, if present, is printed with the results.
 """
 
 from __future__ import annotations
@@ -45,11 +58,29 @@ FASTHPOCR_PYTHON = Path("/work/fasthpocr/venv/bin/python")
 FASTHPOCR_INDEX = Path("/work/fasthpocr/index")
 PHENOTYPES = (Kind.PHENOTYPE,)
 
+# Peak resident memory of the child itself. ru_maxrss survives execve on Linux, so a child
+# started by this (large) parent would report the parent's peak; VmHWM belongs to the child's
+# own address space. getrusage is the fallback where /proc is missing.
+PEAK_RSS = textwrap.dedent(
+    """
+    def peak_rss_mb():
+        import resource
+        try:
+            with open("/proc/self/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """
+)
+
 # Runs in a fresh child process: load kb + recognizer, annotate the GSC+ abstracts once the way
 # a user's input is read, report the peak resident set size (imports included).
 RSS_CHILD = textwrap.dedent(
     """
-    import json, resource, sys, time
+    import json, sys, time
     from pathlib import Path
     started = time.perf_counter()
     import rarecase
@@ -62,8 +93,8 @@ RSS_CHILD = textwrap.dedent(
     for gold in read_gold(Path(sys.argv[1])):
         for document in read_source(gold.text, name=gold.id + ".txt"):
             mentions += len(recognizer.annotate(document))
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"load_s": loaded - started, "mentions": mentions, "max_rss_mb": rss / 1024}))
+    print(json.dumps({"load_s": loaded - started, "mentions": mentions,
+                      "max_rss_mb": peak_rss_mb()}))
     """
 )
 
@@ -73,7 +104,7 @@ RSS_CHILD = textwrap.dedent(
 # over all texts until `seconds` have passed.
 FASTHPOCR_CHILD = textwrap.dedent(
     """
-    import json, resource, sys, time
+    import json, sys, time
     from importlib.metadata import version
     from FastHPOCR.HPOAnnotator import HPOAnnotator
     job = json.load(sys.stdin)
@@ -97,9 +128,8 @@ FASTHPOCR_CHILD = textwrap.dedent(
         elapsed = time.perf_counter() - started
         if elapsed >= job["seconds"]:
             break
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"version": version("fasthpocr"), "load_s": load_s, "found": found,
-                      "passes": passes, "elapsed_s": elapsed, "max_rss_mb": rss / 1024}))
+                      "passes": passes, "elapsed_s": elapsed, "max_rss_mb": peak_rss_mb()}))
     """
 )
 
@@ -242,7 +272,10 @@ def rarecase_throughput(
 def rarecase_rss(gsc: Path) -> tuple[float, float]:
     """Peak resident MB and load seconds of a fresh process that loads and annotates."""
     output = subprocess.run(
-        [sys.executable, "-c", RSS_CHILD, str(gsc)], check=True, capture_output=True, text=True
+        [sys.executable, "-c", PEAK_RSS + RSS_CHILD, str(gsc)],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     data = json.loads(output.strip().splitlines()[-1])
     return float(data["max_rss_mb"]), float(data["load_s"])
@@ -254,12 +287,15 @@ def run_fasthpocr(
     """FastHPOCR's results, or None and why it was skipped."""
     index_file = index / "hp.index"
     if not python.exists():
-        return None, f"no interpreter at {python} (install FastHPOCR there, see the docstring)"
+        return (
+            None,
+            f"no interpreter at {python} (install FastHPOCR there: see this script's docstring)",
+        )
     if not index_file.exists():
         return None, f"no index at {index_file} (build it with FastHPOCR.IndexHPO first)"
     job = json.dumps({"texts": texts, "seconds": seconds})
     result = subprocess.run(
-        [str(python), "-c", FASTHPOCR_CHILD, str(index_file)],
+        [str(python), "-c", PEAK_RSS + FASTHPOCR_CHILD, str(index_file)],
         input=job,
         capture_output=True,
         text=True,
@@ -281,6 +317,14 @@ def run_fasthpocr(
         float(data["elapsed_s"]),
         float(data["max_rss_mb"]),
     ), ""
+
+
+def index_source(index: Path) -> str:
+    """What the index was built from, when its builder left a note (``BUILT_FROM``) there."""
+    note = index / "BUILT_FROM"
+    if note.exists():
+        return "built from " + note.read_text(encoding="utf-8").strip()
+    return "no BUILT_FROM note, source unknown"
 
 
 def met(value: float | None, ok: bool) -> str:
@@ -361,12 +405,10 @@ def main() -> None:
         )
 
     # -- report ---------------------------------------------------------------------------
-    def counts(block: object) -> Prf:
-        data = dict(block)  # type: ignore[call-overload]
-        return Prf(int(data["tp"]), int(data["fp"]), int(data["fn"]))
-
-    gsc_mention, gsc_document = counts(gsc_report["mention"]), counts(gsc_report["document"])
-    dev_mention, dev_document = counts(dev_report["mention"]), counts(dev_report["document"])
+    gsc_mention = Prf.from_report(gsc_report["mention"])
+    gsc_document = Prf.from_report(gsc_report["document"])
+    dev_mention = Prf.from_report(dev_report["mention"])
+    dev_document = Prf.from_report(dev_report["document"])
     status_acc = dev_report["status_accuracy"]
     subject_acc = dev_report["subject_accuracy"]
     neg_status = neg_report["status_accuracy"]
@@ -374,19 +416,9 @@ def main() -> None:
     fast_mention = fast_document = fast_longest_mention = fast_longest_document = None
     fast_speed: Throughput | None = None
     if theirs is not None:
-        found = theirs["found"]
-        assert isinstance(found, dict)
-        fast_mention, fast_document = score(
-            kb, gsc, [[(s, e, i) for s, e, i in doc] for doc in found["default"]]
-        )
-        fast_longest_mention, fast_longest_document = score(
-            kb, gsc, [[(s, e, i) for s, e, i in doc] for doc in found["longest"]]
-        )
-        fast_speed = Throughput(
-            int(theirs["passes"]),  # type: ignore[call-overload]
-            len(texts),
-            float(theirs["elapsed_s"]),  # type: ignore[arg-type]
-        )
+        fast_mention, fast_document = score(kb, gsc, theirs.found["default"])
+        fast_longest_mention, fast_longest_document = score(kb, gsc, theirs.found["longest"])
+        fast_speed = Throughput(theirs.passes, len(texts), theirs.elapsed_s)
     ratio = ours.per_second / fast_speed.per_second if fast_speed else None
 
     skipped = f"skipped ({why})" if theirs is None else ""
@@ -407,9 +439,10 @@ def main() -> None:
     )
     if theirs is not None:
         print(
-            f"- FastHPOCR {theirs['version']} (own interpreter `{args.fasthpocr_python}`, index "
-            f"`{args.fasthpocr_index}` built from `{kb.sources.obo if kb.sources else '?'}`, "
-            f"default index config; `HPOAnnotator.annotate(text)`, longestMatch=False)"
+            f"- FastHPOCR {theirs.version} (own interpreter `{args.fasthpocr_python}`; index "
+            f"`{args.fasthpocr_index}`, {index_source(args.fasthpocr_index)}; rarecase reads "
+            f"`{kb.sources.obo if kb.sources else '?'}`; `HPOAnnotator.annotate(text)`, "
+            "longestMatch=False)"
         )
     else:
         print(f"- FastHPOCR: {skipped}")
@@ -427,7 +460,6 @@ def main() -> None:
             isinstance(value, float) and value >= target,
         )
 
-    mb = float(rss["max_rss_mb"])
     table = [
         (
             f"GSC+ dev mention P / R / F1 ({len(gsc)} abstracts)",
@@ -497,14 +529,14 @@ def main() -> None:
         (
             "peak resident memory, fresh process (load + annotate)",
             f"{mb:.0f} MB",
-            fast(f"{float(theirs['max_rss_mb']):.0f} MB" if theirs else None),  # type: ignore[arg-type]
+            fast(f"{theirs.max_rss_mb:.0f} MB" if theirs else None),
             "< 500 MB",
             met(mb, mb < 500),
         ),
         (
             "load (kb + recognizer; FastHPOCR: index)",
-            f"{load_s:.2f} s here, {float(rss['load_s']):.2f} s fresh",
-            fast(f"{float(theirs['load_s']):.2f} s" if theirs else None),  # type: ignore[arg-type]
+            f"{load_s:.2f} s here, {fresh_load_s:.2f} s fresh",
+            fast(f"{theirs.load_s:.2f} s" if theirs else None),
             "",
             "",
         ),
@@ -527,8 +559,8 @@ def main() -> None:
         "Throughput: rarecase reads each abstract as plain text (`read_source`) and annotates it "
         "with context; FastHPOCR annotates the same strings; both after one untimed pass, "
         f"repeated until {args.seconds:g} s had passed. Peak memory is the maximum resident set "
-        "size of a fresh process, imports included (FastHPOCR: its benchmark child, after the "
-        "timed passes)."
+        "size (VmHWM) of a fresh process, imports included (FastHPOCR: its benchmark child, "
+        "after the timed passes)."
     )
 
 

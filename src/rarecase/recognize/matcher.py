@@ -99,23 +99,26 @@ def _words(text: str, tokens: list[Token], lexicon: Lexicon) -> list[_Word]:
         if i + 1 < len(tokens) and text[token.end : tokens[i + 1].start] == "-":
             # a hyphenated chain ("atlanto-axial", "cafe-au-lait") is one word when the lexicon
             # knows it joined, as name_keys indexes it; otherwise its parts are words
-            last = i + 1
-            while last + 1 < len(tokens) and text[tokens[last].end : tokens[last + 1].start] == "-":
-                last += 1
-            surface = "".join(t.text for t in tokens[i : last + 1])
+            chain_end = i + 1
+            while (
+                chain_end + 1 < len(tokens)
+                and text[tokens[chain_end].end : tokens[chain_end + 1].start] == "-"
+            ):
+                chain_end += 1
+            surface = "".join(t.text for t in tokens[i : chain_end + 1])
             joined = stem(surface)
             if joined in lexicon.vocabulary:
                 words.append(
                     _Word(
                         token.start,
-                        tokens[last].end,
+                        tokens[chain_end].end,
                         joined,
                         surface,
                         boundary_before=pending_break,
                     )
                 )
                 pending_break = False
-                i = last + 1
+                i = chain_end + 1
                 continue
         lower = token.lower
         if lower in STOPWORDS:
