@@ -47,6 +47,10 @@ class Entry(NamedTuple):
 # A trailing member number or type: "… syndrome 3", "…, type 2A", "… type IV", "…, X-linked".
 _FAMILY_SUFFIX = re.compile(r"(?:,?\s+(?:type\s+)?(?:[0-9]+[A-Za-z]?|[IVX]+[A-Za-z]?|[A-Z]))+\s*$")
 _MORPHOLOGY = re.compile(r"^(Abnormal .+) (?:morphology|physiology)$")
+_QUANTITY = re.compile(
+    r"^((?:Increased|Decreased|Elevated|Reduced|Abnormal|High|Low) .+?)"
+    r" (?:concentration|level|levels|activity|count)$"
+)
 _ABBREVIATION = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,7}$")
 # Synonym types that are not names a text would use for the term.
 _SKIP_SYNONYM_TYPES = frozenset({"obsolete_synonym", "allelic_requirement", "HP:0034334"})
@@ -108,10 +112,12 @@ class Lexicon:
                         add(Entry(Kind.PHENOTYPE, (term,), text, 1, case_sensitive=True))
                     continue
                 add(Entry(Kind.PHENOTYPE, (term,), text, 1 if scope == "EXACT" else 2))
-            # "Abnormal ear morphology" is written "abnormal ear" or "ear anomalies" in text
-            shorter = _MORPHOLOGY.sub(r"\1", kb.labels[index])
-            if shorter != kb.labels[index]:
-                add(Entry(Kind.PHENOTYPE, (term,), shorter, 3))
+            # "Abnormal ear morphology" is written "abnormal ear" or "ear anomalies" in text,
+            # "Increased circulating ferritin concentration" as "raised ferritin"
+            for pattern in (_MORPHOLOGY, _QUANTITY):
+                shorter = pattern.sub(r"\1", kb.labels[index])
+                if shorter != kb.labels[index]:
+                    add(Entry(Kind.PHENOTYPE, (term,), shorter, 3))
         if diseases:
             for entry in _disease_entries(kb):
                 add(entry)

@@ -23,8 +23,8 @@ _TOKEN = re.compile(r"[^\W_]+(?:['\u2019][a-z]+)?", re.UNICODE)
 # Verbs and "with" are not among them: "papules are cutaneous" is no "cutaneous papule".
 STOPWORDS: Final = frozenset(
     "a an the of in on at to its their this these those any "
-    # laboratory names say where a quantity was measured; text often does not
-    "circulating serum plasma blood level levels concentration concentrations".split()
+    # laboratory names say where a quantity circulates; text seldom does
+    "circulating".split()
 )
 CONJUNCTIONS: Final = frozenset({"and", "or", "nor", "and/or"})
 
