@@ -59,16 +59,21 @@ def _words(text: str, tokens: list[Token], lexicon: Lexicon) -> list[_Word]:
     words: list[_Word] = []
     i = 0
     pending_break = False
-    while i < len(tokens):
+    count = len(tokens)
+    vocabulary = lexicon.vocabulary
+    while i < count:
         token = tokens[i]
-        gap = text[tokens[i - 1].end : token.start] if i else ""
-        if i and _BREAK.search(gap):
-            pending_break = True
-        elif i and _LIST_COMMA.match(gap) and words:
-            # "ophthalmic, orofacial, and auditory manifestations": a comma separates items
-            words.append(_Word(token.start, token.start, ",", ",", conjunction=True))
-        level = _LEVEL.match(token.text)
-        if level and level.group(1).isupper():
+        if i:
+            gap = text[tokens[i - 1].end : token.start]
+            if gap != " ":  # the common case needs no look
+                if _BREAK.search(gap):
+                    pending_break = True
+                elif _LIST_COMMA.match(gap) and words:
+                    # "ophthalmic, orofacial, and auditory manifestations": items
+                    words.append(_Word(token.start, token.start, ",", ",", conjunction=True))
+        word_text = token.text
+        level = _LEVEL.match(word_text) if len(word_text) <= 3 and word_text[0] in "CTLS" else None
+        if level:
             # "C5", "C5-6", "C5-C6", "C1-2": one word standing for the region
             end_index = i
             if i + 1 < len(tokens) and text[token.end : tokens[i + 1].start] in (
@@ -96,7 +101,7 @@ def _words(text: str, tokens: list[Token], lexicon: Lexicon) -> list[_Word]:
             pending_break = False
             i = end_index + 1
             continue
-        if i + 1 < len(tokens) and text[token.end : tokens[i + 1].start] == "-":
+        if i + 1 < count and text[token.end] == "-" and tokens[i + 1].start == token.end + 1:
             # a hyphenated chain ("atlanto-axial", "cafe-au-lait") is one word when the lexicon
             # knows it joined, as name_keys indexes it; otherwise its parts are words
             chain_end = i + 1
@@ -107,7 +112,7 @@ def _words(text: str, tokens: list[Token], lexicon: Lexicon) -> list[_Word]:
                 chain_end += 1
             surface = "".join(t.text for t in tokens[i : chain_end + 1])
             joined = stem(surface)
-            if joined in lexicon.vocabulary:
+            if joined in vocabulary:
                 words.append(
                     _Word(
                         token.start,
@@ -120,7 +125,7 @@ def _words(text: str, tokens: list[Token], lexicon: Lexicon) -> list[_Word]:
                 pending_break = False
                 i = chain_end + 1
                 continue
-        lower = token.lower
+        lower = word_text.lower()
         if lower in STOPWORDS:
             i += 1
             continue
