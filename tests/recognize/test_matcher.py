@@ -67,3 +67,18 @@ def test_disease_names_are_kept_apart(annotate_text):
     mentions = annotate_text("She was diagnosed with Marfan syndrome.")
     diseases = [m for m in mentions if m.kind.value == "disease"]
     assert diseases and diseases[0].id in ("OMIM:154700", "ORPHA:558")
+
+
+def test_common_words_alone_are_no_mention(annotate_text):
+    assert not any(m.id == "HP:0002527" for m in annotate_text("She was afraid she would fall."))
+    assert any(m.id == "HP:0002527" for m in annotate_text("He had a history of falls."))
+
+
+def test_laboratory_findings_in_predicates(annotate_text):
+    mentions = annotate_text("Serum ferritin was markedly raised.")
+    assert any(m.id == "HP:0003281" and m.text.endswith("raised") for m in mentions)
+
+
+def test_spinal_canal_stenosis_at_a_level(annotate_text):
+    ids = {m.id for m in annotate_text("MRI showed C5-6 stenosis.")}
+    assert "HP:0008445" in ids  # cervical spinal canal stenosis

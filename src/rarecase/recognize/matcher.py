@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib import resources
+from typing import Final
 
 from rarecase.recognize.lexicon import Entry, Lexicon
 from rarecase.recognize.normalize import (
@@ -194,12 +196,21 @@ def _scan(
 _ADJECTIVE_ENDINGS = ("al", "ar", "ary")
 
 
+def _common_words() -> frozenset[str]:
+    text = resources.files("rarecase.recognize").joinpath("data/common_words.txt")
+    lines = text.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and line[0] != "#")
+
+
+COMMON_WORDS: Final = _common_words()
+
+
 def _modifier_only(words: list[_Word], i: int) -> bool:
-    """One word that is a stretched stem ("collecting" ~ collectionism) or an adjective
-    qualifying the next word ("tumoral calcinosis" is no tumour, "renal cyst" no kidney
-    finding), so not a mention on its own."""
+    """One word that is a stretched stem ("collecting" ~ collectionism), a common word that is
+    also an HPO name ("fall", "sleep"), or an adjective qualifying the next word ("tumoral
+    calcinosis" is no tumour, "renal cyst" no kidney finding): not a mention on its own."""
     word = words[i]
-    if overstemmed(word.text):
+    if overstemmed(word.text) or word.text.lower() in COMMON_WORDS:
         return True
     lower = word.text.lower()
     return (
