@@ -15,6 +15,7 @@ from pathlib import Path
 from rarecase.errors import InputError
 from rarecase.ontology.ids import TermId
 from rarecase.ontology.knowledge import KnowledgeBase
+from rarecase.phenopacket.json_io import case_to_dict
 from rarecase.phenopacket.model import (
     Case,
     Disease,
@@ -75,8 +76,6 @@ class Analysis:
         return self.annotated.mentions
 
     def to_json(self) -> dict[str, object]:
-        from rarecase.phenopacket.json_io import case_to_dict
-
         doc = self.document
         return {
             "document": {
