@@ -639,11 +639,19 @@ def eval_recognition(
         _emit_json(data)
         return
     out.print(Text(f"{gold}: {report.documents} documents", style="bold"))
-    for level in ("mention", "document"):
+    levels = {
+        "mention": "mention",
+        "document": "document",
+        "patient_present_document": "patient's present findings, per document",
+        "patient_present_document_without_context": "  the same, ignoring status and subject",
+    }
+    for level, name in levels.items():
         c = data[level]
+        if c is None:
+            continue
         assert isinstance(c, dict)
         out.print(
-            f"  {level:<9} P {c['precision']:.3f}  R {c['recall']:.3f}  F1 {c['f1']:.3f}"
+            f"  {name:<41} P {c['precision']:.3f}  R {c['recall']:.3f}  F1 {c['f1']:.3f}"
             f"  (tp {c['tp']}, fp {c['fp']}, fn {c['fn']})"
         )
     for key in ("status_accuracy", "subject_accuracy"):

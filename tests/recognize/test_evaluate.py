@@ -47,3 +47,11 @@ def test_bad_gold_line(tmp_path):
     path.write_text("1\ntext\nnot numbers\n")
     with pytest.raises(InputError, match=r"bad\.tsv:3"):
         read_gold(path)
+
+
+def test_patient_present_findings_with_and_without_context(recognizer):
+    report = evaluate(read_gold(GOLD / "gold_small.jsonl"), recognizer)
+    with_context = report.patient_present
+    assert (with_context.tp, with_context.fp, with_context.fn) == (1, 0, 0)
+    without = report.patient_present_without_context
+    assert (without.tp, without.fp, without.fn) == (1, 3, 0)  # excluded, family, generic

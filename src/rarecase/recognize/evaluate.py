@@ -158,6 +158,10 @@ class Report:
     cleaning_mismatches: int = 0
     mention: Counts = field(default_factory=Counts)
     document: Counts = field(default_factory=Counts)
+    # document level, the patient's present phenotypes only (gold with context); and the same
+    # gold against every phenotype found, as a context-blind tool would report them
+    patient_present: Counts = field(default_factory=Counts)
+    patient_present_without_context: Counts = field(default_factory=Counts)
     status_total: int = 0
     status_right: int = 0
     subject_total: int = 0
@@ -171,6 +175,14 @@ class Report:
             "cleaning_mismatches": self.cleaning_mismatches,
             "mention": self.mention.to_json(),
             "document": self.document.to_json(),
+            "patient_present_document": self.patient_present.to_json()
+            if self.patient_present.tp + self.patient_present.fn
+            else None,
+            "patient_present_document_without_context": (
+                self.patient_present_without_context.to_json()
+            )
+            if self.patient_present.tp + self.patient_present.fn
+            else None,
             "status_accuracy": round(self.status_right / self.status_total, 4)
             if self.status_total
             else None,
@@ -207,6 +219,22 @@ def evaluate(
         report.documents += 1
         report.mention.add(predicted, expected)  # type: ignore[arg-type]
         report.document.add({p[2] for p in predicted}, {g[2] for g in expected})
+        gold_patient = {
+            _current(kb, g.id)
+            for g in wanted
+            if g.status == "present" and g.subject == "patient" and g.kind == "phenotype"
+        }
+        if any(g.status is not None for g in wanted):
+            found_patient = {
+                _current(kb, m.id)
+                for m in found
+                if m.kind is Kind.PHENOTYPE
+                and m.status.value == "present"
+                and m.subject.value == "patient"
+            }
+            report.patient_present.add(found_patient, gold_patient)  # type: ignore[arg-type]
+            everything = {_current(kb, m.id) for m in found if m.kind is Kind.PHENOTYPE}
+            report.patient_present_without_context.add(everything, gold_patient)  # type: ignore[arg-type]
         by_span: dict[tuple[int, int, str], Mention] = {
             (m.start, m.end, _pick(kb, m.concepts, gold_ids)): m for m in found
         }
