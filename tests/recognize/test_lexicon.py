@@ -49,3 +49,9 @@ def test_corrupt_cache_is_rebuilt(tmp_path):
     [path] = kb.cache_path.glob("lexicon-*.json")
     path.write_text("{not json")
     assert Lexicon.load(kb).lookup(name_stems("Seizure"))
+
+
+def test_common_clinical_abbreviations(hpo):
+    lexicon = Lexicon.load(hpo)
+    assert [e.concepts for e in lexicon.lookup_exact("ESRD")] == [("HP:0003774",)]
+    assert lexicon.lookup_exact("ID") == []  # ambiguous: not listed

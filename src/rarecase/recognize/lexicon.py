@@ -17,9 +17,11 @@ import re
 import tempfile
 from collections.abc import Iterable
 from enum import StrEnum
+from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from rarecase.errors import UnknownTermError
 from rarecase.ontology.ids import Subontology
 from rarecase.ontology.knowledge import KnowledgeBase
 from rarecase.recognize import normalize as _normalize_module
@@ -118,6 +120,8 @@ class Lexicon:
                 shorter = pattern.sub(r"\1", kb.labels[index])
                 if shorter != kb.labels[index]:
                     add(Entry(Kind.PHENOTYPE, (term,), shorter, 3))
+        for entry in _clinical_abbreviations(kb):
+            add(entry)
         if diseases:
             for entry in _disease_entries(kb):
                 add(entry)
@@ -195,6 +199,27 @@ def _entry_from(data: list[Any]) -> Entry:
 
 
 _KINDS = {kind.value: kind for kind in Kind}
+
+
+def _clinical_abbreviations(kb: KnowledgeBase) -> Iterable[Entry]:
+    """Entries from data/clinical_abbreviations.tsv; an id this HPO release no longer has (or
+    has moved) is resolved, and one it does not know is skipped with a warning."""
+    text = resources.files("rarecase.recognize").joinpath("data/clinical_abbreviations.tsv")
+    for number, line in enumerate(text.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        short, _, ident = line.partition("\t")
+        try:
+            index, _ = kb.resolve(ident.strip())
+        except UnknownTermError:
+            log.warning(
+                "clinical_abbreviations.tsv:%d: %s unknown to HPO %s; skipped",
+                number,
+                ident,
+                kb.hpo_version,
+            )
+            continue
+        yield Entry(Kind.PHENOTYPE, (str(kb.term_id(index)),), short.strip(), 1, True)
 
 
 def _disease_entries(kb: KnowledgeBase) -> Iterable[Entry]:
