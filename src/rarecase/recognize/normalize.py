@@ -80,6 +80,7 @@ _SUFFIXES: Final[tuple[tuple[str, str], ...]] = (
     ("ic", ""),
     ("ia", ""),
     ("al", ""),
+    ("icular", "icl"),  # clavicular -> clavicl(e), ventricular -> ventricl(e)
     ("ar", ""),  # patellar -> patell(a)
     ("a", ""),  # patella, vertebra, occulta
     ("y", ""),
@@ -110,7 +111,16 @@ _SAME_MEANING: Final[dict[str, tuple[str, ...]]] = {
     "lip": ("labial",),
     "tongue": ("lingual",),
     "jaw": ("mandible", "mandibular"),
-    "abnormality": ("anomaly", "anomalies", "abnormal", "malformation", "manifestation"),
+    "abnormality": (
+        "anomaly",
+        "anomalies",
+        "abnormal",
+        "malformation",
+        "manifestation",
+        "sign",
+        "symptom",
+    ),
+    "hearing": ("auditory",),
     "multiple": ("numerous", "many"),
     "increased": ("raised", "elevated", "high", "higher"),
     "decreased": ("reduced", "low", "lower", "diminished"),
