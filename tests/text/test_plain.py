@@ -6,7 +6,7 @@ import os
 import pytest
 
 from rarecase.errors import InputError, UnsupportedFormatError
-from rarecase.text import Format, read_path, read_source
+from rarecase.text import MAX_DOCUMENT_CHARS, Format, read_path, read_source
 from rarecase.text.reader import MAX_FILE_BYTES
 from tests.text.helpers import DATA, check_offsets
 
@@ -119,14 +119,21 @@ def test_format_argument_overrides_detection() -> None:
     assert doc.format is Format.TEXT and doc.text == "123|t|Not really PubTator"
 
 
-def test_five_megabytes_of_text() -> None:
+def test_the_largest_text_allowed_is_read_whole() -> None:
     block = (
         "A 7-year-old girl had episodic ataxia. Dr. Lee noted nystagmus, i.e. downbeat.\n"
         "Share\nViews 1,234\n\n"
     )
-    data = (block * (5 * 1024 * 1024 // len(block))).encode()
+    data = (block * (MAX_DOCUMENT_CHARS // len(block))).encode()
     [doc] = read_source(data, name="big.txt")
     assert "Share" not in doc.text and len(doc.sentences) > 100_000
+
+
+def test_a_text_over_the_limit_is_refused_in_one_line() -> None:
+    with pytest.raises(InputError) as caught:
+        read_source("word " * (MAX_DOCUMENT_CHARS // 5 + 10), name="huge.txt")
+    assert str(caught.value).startswith("huge.txt: is one text of 5 million characters")
+    assert "\n" not in str(caught.value)
 
 
 @pytest.mark.parametrize(

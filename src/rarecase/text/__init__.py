@@ -11,10 +11,11 @@ from __future__ import annotations
 from rarecase.text.boilerplate import Reason, clean_text
 from rarecase.text.detect import detect_format
 from rarecase.text.document import Document, Format, Removed, Section
-from rarecase.text.reader import MAX_FILE_BYTES, read_path, read_source
+from rarecase.text.reader import MAX_DOCUMENT_CHARS, MAX_FILE_BYTES, read_path, read_source
 from rarecase.text.sentences import split_sentences
 
 __all__ = [
+    "MAX_DOCUMENT_CHARS",
     "MAX_FILE_BYTES",
     "Document",
     "Format",

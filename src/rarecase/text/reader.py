@@ -26,6 +26,12 @@ from rarecase.text.webpage import read_html
 MAX_FILE_BYTES: Final = 100 * 1024 * 1024
 """Files above this size are refused before they are read into memory."""
 
+MAX_DOCUMENT_CHARS: Final = 5_000_000
+"""One case report (plain text or one HTML page) above this many characters is refused: the
+longest full-text case reports are well under 1 MB, and a larger single text is a wrong file
+(a book, a database dump) that would take minutes and gigabytes to annotate. Collections
+(PubMed XML, BioC, PubTator) may be larger; each of their documents is small."""
+
 _COMPRESSED: Final = (".gz", ".gzip")
 
 
@@ -44,6 +50,13 @@ def read_source(data: bytes | str, *, name: str, format: Format | None = None) -
         text = check_text(data, source=name)
     fmt = format if format is not None else detect_format(text, _strip_gz(name))
     base = document_base(name)
+    if fmt in (Format.TEXT, Format.HTML) and len(text) > MAX_DOCUMENT_CHARS:
+        raise InputError(
+            name,
+            f"is one text of {len(text) / 1e6:.0f} million characters; a case report is rarely "
+            f"over 1 million (limit {MAX_DOCUMENT_CHARS / 1e6:.0f} million)",
+            "give one case report per file, or split the text",
+        )
     if fmt is Format.TEXT:
         documents = [read_text(text, doc_id=base)]
     elif fmt is Format.HTML:
