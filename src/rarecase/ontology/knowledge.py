@@ -67,6 +67,7 @@ class KnowledgeBase:
             shape=(n, n),
         )
         self._anc_indptr: np.ndarray = self._a["ancestor_indptr"]
+        self._ancestor_sets: dict[int, frozenset[int]] = {}  # filled as asked, for subsumption
         self._anc_indices: np.ndarray = self._a["ancestor_indices"]
 
     # -- versions and sizes ---------------------------------------------------------------
@@ -96,9 +97,12 @@ class KnowledgeBase:
         )
 
     # -- identifiers ----------------------------------------------------------------------
+    @cached_property
+    def _index_of(self) -> dict[int, int]:
+        return {int(n): i for i, n in enumerate(self._numbers.tolist())}
+
     def _find(self, number: int) -> int:
-        i = int(np.searchsorted(self._numbers, number))
-        return i if i < len(self._numbers) and self._numbers[i] == number else -1
+        return self._index_of.get(number, -1)
 
     def _number(self, term: str | TermId, source: str) -> int:
         number = hpo_number(str(term))
@@ -302,9 +306,11 @@ class KnowledgeBase:
     def is_ancestor(self, ancestor: TermRef, descendant: TermRef) -> bool:
         """True when ``ancestor`` subsumes ``descendant`` (a term subsumes itself)."""
         a, d = self.index(ancestor), self.index(descendant)
-        row = self._anc_indices[self._anc_indptr[d] : self._anc_indptr[d + 1]]
-        k = int(np.searchsorted(row, a))
-        return k < len(row) and int(row[k]) == a
+        found = self._ancestor_sets.get(d)
+        if found is None:
+            row = self._anc_indices[self._anc_indptr[d] : self._anc_indptr[d + 1]]
+            found = self._ancestor_sets[d] = frozenset(row.tolist())
+        return a in found
 
     @cached_property
     def ancestor_matrix(self) -> sp.csr_array:

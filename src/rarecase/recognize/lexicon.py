@@ -73,6 +73,8 @@ class Lexicon:
     ) -> None:
         self._entries = entries
         self._exact = exact
+        self.exact_names = frozenset(exact)
+        self.entries_get = entries.get  # the matcher's hot lookup, bound once
         self.max_length = max((len(k) for k in entries), default=0)
         self.vocabulary = frozenset(s for k in entries for s in k)
         # For each stem, the stems it shares a name with: a phrase holding two stems that never

@@ -172,24 +172,33 @@ def _scan(
     out: list[Match],
     must_include: int | None = None,
 ) -> None:
-    vocabulary, partners, lookup = lexicon.vocabulary, lexicon.partners, lexicon.lookup
-    known = [w.stem in vocabulary for w in words]
+    """Every run ``words[i..j]`` whose stems are a name's; with ``must_include``, only runs of
+    two or more words that hold that position. The hot loop of recognition: kept lean."""
+    vocabulary, partners, get = lexicon.vocabulary, lexicon.partners, lexicon.entries_get
+    stems = [w.stem for w in words]
+    known = [s in vocabulary for s in stems]
+    count = len(words)
     limit = lexicon.max_length
-    empty: frozenset[str] = frozenset()
-    for i in range(len(words)):
+    for i in range(count):
         if not known[i]:
             continue
-        first = words[i].stem
-        company = partners.get(first, empty)
-        stems: list[str] = []
-        for j in range(i, min(len(words), i + limit)):
-            if not known[j] or (j > i and words[j].stem not in company):
+        first = stems[i]
+        if must_include is None:
+            found = get((first,))
+            if found and not _modifier_only(words, i):
+                out.append(Match(words[i].start, words[i].end, tuple(found), how))
+        company = partners.get(first)
+        if not company:
+            continue
+        bag = [first]
+        for j in range(i + 1, min(count, i + limit)):
+            if not known[j] or stems[j] not in company:
                 break
-            stems.append(words[j].stem)
-            if must_include is not None and (j == i or not i <= must_include <= j):
+            bag.append(stems[j])
+            if must_include is not None and not i <= must_include <= j:
                 continue
-            found = lookup(tuple(sorted(stems)))
-            if found and not (i == j and _modifier_only(words, i)):
+            found = get(tuple(sorted(bag)))
+            if found:
                 out.append(Match(words[i].start, words[j].end, tuple(found), how))
 
 
@@ -232,9 +241,10 @@ def match_sentence(text: str, start: int, end: int, lexicon: Lexicon) -> list[Ma
     """
     tokens = tokenize(text, start, end)
     found: list[Match] = []
+    exact = lexicon.exact_names
     for token in tokens:
-        for entry in lexicon.lookup_exact(token.text):
-            found.append(Match(token.start, token.end, (entry,)))
+        if token.text in exact:
+            found += [Match(token.start, token.end, (e,)) for e in lexicon.lookup_exact(token.text)]
     words = _words(text, tokens, lexicon)
     for clause in _clauses(words):
         for run in _runs(clause):

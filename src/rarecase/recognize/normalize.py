@@ -247,6 +247,7 @@ def name_stems(name: str) -> tuple[str, ...]:
     return tuple(sorted(t.stem for t in tokenize(name) if t.lower not in STOPWORDS))
 
 
+@lru_cache(maxsize=100_000)
 def overstemmed(word: str) -> bool:
     """True when stemming cut away most of a single word ("collectionism" -> collect), so a
     one-word match on it would rest on a shared root rather than a shared meaning."""

@@ -41,6 +41,7 @@ class Recognizer:
         self.kb = kb
         self.lexicon = lexicon if lexicon is not None else Lexicon.load(kb)
         self.rules = rules if rules is not None else default_rules()
+        self._labels: dict[str, str] = {}
 
     def annotate(self, document: Document) -> list[Mention]:
         text = document.text
@@ -107,13 +108,12 @@ class Recognizer:
         concepts: tuple[str, ...],
         name: str,
     ) -> Mention:
-        label = (
-            self.kb.label(concepts[0])
-            if kind is Kind.PHENOTYPE
-            else self.kb.disease(concepts[0]).name
-            if len(concepts) == 1
-            else name
-        )
+        label = self._labels.get(concepts[0]) if len(concepts) == 1 else name
+        if label is None:
+            label = self._labels[concepts[0]] = (
+                self.kb.label(concepts[0]) if kind is Kind.PHENOTYPE
+                else self.kb.disease(concepts[0]).name
+            )
         context = contexts.get(sentence)
         if context is None:
             context = contexts[sentence] = SentenceContext(document.text, *sentence, self.rules)
