@@ -19,14 +19,7 @@ from importlib import resources
 from typing import Final
 
 from rarecase.recognize.lexicon import Entry, Lexicon
-from rarecase.recognize.normalize import (
-    CONJUNCTIONS,
-    STOPWORDS,
-    Token,
-    overstemmed,
-    stem,
-    tokenize,
-)
+from rarecase.recognize.normalize import CONJUNCTIONS, STOPWORDS, TOKEN, overstemmed, stem
 
 _BREAK = re.compile(r"[;:()\[\]{}.!?]")
 _LIST_COMMA = re.compile(r"^\s*,\s*$")
@@ -56,7 +49,7 @@ class _Word:
     region: str = ""  # for a spinal level: "cervical", "thoracic", "lumbar", "sacral"
 
 
-def _words(text: str, tokens: list[Token], lexicon: Lexicon) -> list[_Word]:
+def _words(text: str, tokens: list[tuple[int, int, str]], lexicon: Lexicon) -> list[_Word]:
     """Content words with clause boundaries marked, hyphen pairs and spinal levels merged."""
     words: list[_Word] = []
     i = 0
@@ -66,36 +59,36 @@ def _words(text: str, tokens: list[Token], lexicon: Lexicon) -> list[_Word]:
     while i < count:
         token = tokens[i]
         if i:
-            gap = text[tokens[i - 1].end : token.start]
+            gap = text[tokens[i - 1][1] : token[0]]
             if gap != " ":  # the common case needs no look
                 if _BREAK.search(gap):
                     pending_break = True
                 elif _LIST_COMMA.match(gap) and words:
                     # "ophthalmic, orofacial, and auditory manifestations": items
-                    words.append(_Word(token.start, token.start, ",", ",", conjunction=True))
-        word_text = token.text
+                    words.append(_Word(token[0], token[0], ",", ",", conjunction=True))
+        word_text = token[2]
         level = _LEVEL.match(word_text) if len(word_text) <= 3 and word_text[0] in "CTLS" else None
         if level:
             # "C5", "C5-6", "C5-C6", "C1-2": one word standing for the region
             end_index = i
-            if i + 1 < len(tokens) and text[token.end : tokens[i + 1].start] in (
+            if i + 1 < len(tokens) and text[token[1] : tokens[i + 1][0]] in (
                 "-",
                 "\u2013",
                 "/",
             ):
-                nxt = tokens[i + 1].text
+                nxt = tokens[i + 1][2]
                 if nxt.isdigit() or _LEVEL.match(nxt):
                     end_index = i + 1
             region = _REGION[level.group(1).lower()]
-            last = tokens[end_index].text
+            last = tokens[end_index][2]
             if region == "cervical" and level.group(2) == "1" and last.lstrip("Cc") == "2":
                 region = "atlantoaxial"
             words.append(
                 _Word(
-                    token.start,
-                    tokens[end_index].end,
+                    token[0],
+                    tokens[end_index][1],
                     stem(region),
-                    token.text,
+                    token[2],
                     boundary_before=pending_break,
                     region=_REGION[level.group(1).lower()],
                 )
@@ -103,22 +96,22 @@ def _words(text: str, tokens: list[Token], lexicon: Lexicon) -> list[_Word]:
             pending_break = False
             i = end_index + 1
             continue
-        if i + 1 < count and text[token.end] == "-" and tokens[i + 1].start == token.end + 1:
+        if i + 1 < count and text[token[1]] == "-" and tokens[i + 1][0] == token[1] + 1:
             # a hyphenated chain ("atlanto-axial", "cafe-au-lait") is one word when the lexicon
             # knows it joined, as name_keys indexes it; otherwise its parts are words
             chain_end = i + 1
             while (
                 chain_end + 1 < len(tokens)
-                and text[tokens[chain_end].end : tokens[chain_end + 1].start] == "-"
+                and text[tokens[chain_end][1] : tokens[chain_end + 1][0]] == "-"
             ):
                 chain_end += 1
-            surface = "".join(t.text for t in tokens[i : chain_end + 1])
+            surface = "".join(t[2] for t in tokens[i : chain_end + 1])
             joined = stem(surface)
             if joined in vocabulary:
                 words.append(
                     _Word(
-                        token.start,
-                        tokens[chain_end].end,
+                        token[0],
+                        tokens[chain_end][1],
                         joined,
                         surface,
                         boundary_before=pending_break,
@@ -133,10 +126,10 @@ def _words(text: str, tokens: list[Token], lexicon: Lexicon) -> list[_Word]:
             continue
         words.append(
             _Word(
-                token.start,
-                token.end,
-                token.stem,
-                token.text,
+                token[0],
+                token[1],
+                stem(word_text),
+                token[2],
                 conjunction=lower in CONJUNCTIONS,
                 boundary_before=pending_break,
             )
@@ -239,12 +232,12 @@ def match_sentence(text: str, start: int, end: int, lexicon: Lexicon) -> list[Ma
     >>> [sentence[m.start:m.end] for m in match_sentence(sentence, 0, len(sentence), lex)]
     ['seizures', 'ataxia']
     """
-    tokens = tokenize(text, start, end)
+    tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text, start, end)]
     found: list[Match] = []
     exact = lexicon.exact_names
-    for token in tokens:
-        if token.text in exact:
-            found += [Match(token.start, token.end, (e,)) for e in lexicon.lookup_exact(token.text)]
+    for begin, finish, word in tokens:
+        if word in exact:
+            found += [Match(begin, finish, (e,)) for e in lexicon.lookup_exact(word)]
     words = _words(text, tokens, lexicon)
     for clause in _clauses(words):
         for run in _runs(clause):

@@ -17,7 +17,7 @@ from typing import Final, NamedTuple
 
 # Words and numbers; a hyphen or slash between two words splits them (the matcher may join a
 # hyphenated pair again, see Token.joined).
-_TOKEN = re.compile(r"[^\W_]+(?:['\u2019][a-z]+)?", re.UNICODE)
+TOKEN: Final = re.compile(r"[^\W_]+(?:['\u2019][a-z]+)?", re.UNICODE)
 
 # Words a phrase may drop or add without changing its meaning ("hypoplasia of the nails").
 # Verbs and "with" are not among them: "papules are cutaneous" is no "cutaneous papule".
@@ -217,7 +217,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     stop = len(text) if end is None else end
     return [
         Token(m.start(), m.end(), m.group(), stem(m.group()))
-        for m in _TOKEN.finditer(text, start, stop)
+        for m in TOKEN.finditer(text, start, stop)
     ]
 
 

@@ -111,7 +111,8 @@ class Recognizer:
         label = self._labels.get(concepts[0]) if len(concepts) == 1 else name
         if label is None:
             label = self._labels[concepts[0]] = (
-                self.kb.label(concepts[0]) if kind is Kind.PHENOTYPE
+                self.kb.label(concepts[0])
+                if kind is Kind.PHENOTYPE
                 else self.kb.disease(concepts[0]).name
             )
         context = contexts.get(sentence)
