@@ -16,7 +16,7 @@ from rarecase.recognize.context import Rules, SentenceContext, default_rules
 from rarecase.recognize.lexicon import Entry, Kind, Lexicon
 from rarecase.recognize.matcher import Match, match_sentence
 from rarecase.recognize.mention import Cue, Mention, Status, Subject
-from rarecase.recognize.normalize import tokenize
+from rarecase.recognize.normalize import TOKEN
 from rarecase.text.document import Document
 from rarecase.text.sentences import split_sentences
 
@@ -89,11 +89,11 @@ class Recognizer:
         sentence_list = list(sentences)
         extra: list[tuple[Match, tuple[int, int]]] = []
         for start, end in sentence_list:
-            for token in tokenize(text, start, end):
-                word = token.text
+            for token in TOKEN.finditer(text, start, end):
+                word = token.group()
                 key = word if word in defined else word[:-1] if word.endswith("s") else ""
-                if key in defined and token.start not in definitions:
-                    match = Match(token.start, token.end, defined[key], "abbreviation")
+                if key in defined and token.start() not in definitions:
+                    match = Match(token.start(), token.end(), defined[key], "abbreviation")
                     extra.append((match, (start, end)))
         return extra, definitions
 
