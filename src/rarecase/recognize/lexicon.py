@@ -109,13 +109,16 @@ class Lexicon:
             term = str(kb.term_id(index))
             add(Entry(Kind.PHENOTYPE, (term,), kb.labels[index], 0))
             for text, scope, kind in kb.synonyms(int(index)):
-                if kind in _SKIP_SYNONYM_TYPES or scope == "BROAD":
+                if kind in _SKIP_SYNONYM_TYPES:
                     continue
                 if kind == "abbreviation" or _ABBREVIATION.match(text):
                     if len(text) >= 3:
                         add(Entry(Kind.PHENOTYPE, (term,), text, 1, case_sensitive=True))
                     continue
-                add(Entry(Kind.PHENOTYPE, (term,), text, 1 if scope == "EXACT" else 2))
+                # a broad synonym ("Aortic root dilatation" for the aneurysm) is still the name
+                # a text uses; it loses to any closer name of the same words
+                rank = {"EXACT": 1, "BROAD": 4}.get(scope, 2)
+                add(Entry(Kind.PHENOTYPE, (term,), text, rank))
             # "Abnormal ear morphology" is written "abnormal ear" or "ear anomalies" in text,
             # "Increased circulating ferritin concentration" as "raised ferritin"
             for pattern in (_MORPHOLOGY, _QUANTITY):
