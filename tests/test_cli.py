@@ -268,3 +268,19 @@ def test_eval_recognition(cli):
     code, out, _ = cli("eval", "recognition", "--gold", str(gold), "--json")
     data = json.loads(out)
     assert code == 0 and data["mention"]["f1"] == 1.0 and data["status_accuracy"] == 1.0
+
+
+def test_analyze_html_page(cli):
+    page = Path(__file__).parent / "data" / "text" / "article.html"
+    code, out, _ = cli("analyze", "--format", "json", str(page))
+    data = json.loads(out)
+    assert code == 0 and data["document"]["format"] == "html"
+    assert data["document"]["removed"], "page furniture is reported"
+    assert any(m["kind"] == "phenotype" for m in data["mentions"])
+
+
+def test_analyze_says_which_of_several_documents(cli):
+    xml = Path(__file__).parent / "data" / "text" / "pubmed_two.xml"
+    code, out, err = cli("analyze", "--format", "json", str(xml))
+    assert code == 0 and "holds 2 documents; analysing the first" in err
+    assert json.loads(out)["document"]["pmid"]

@@ -603,6 +603,11 @@ def analyze(
     if not documents:
         raise InputError(source, "holds no document", "give a case report")
     document = documents[0]
+    if len(documents) > 1:
+        err.print(
+            f"rarecase: note: {source} holds {len(documents)} documents; analysing the first "
+            f"({document.id}); 'rarecase annotate' reads them all"
+        )
     result = AnnotatedDocument(document, tuple(settings.recognizer.annotate(document)))
     analysis = analysis_of(result, settings.kb)
     if fmt is AnalysisFormat.JSON:
