@@ -82,3 +82,9 @@ def test_laboratory_findings_in_predicates(annotate_text):
 def test_spinal_canal_stenosis_at_a_level(annotate_text):
     ids = {m.id for m in annotate_text("MRI showed C5-6 stenosis.")}
     assert "HP:0008445" in ids  # cervical spinal canal stenosis
+
+
+def test_predicate_normal_excludes_the_abnormality(annotate_text):
+    [mention] = [m for m in annotate_text("Her renal function was normal.") if m.id == "HP:0012211"]
+    assert mention.status.value == "excluded" and mention.cue.text == "normal"
+    assert mention.text == "renal function was normal"

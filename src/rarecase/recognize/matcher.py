@@ -294,11 +294,21 @@ def _predicate(run: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:
         j = k + 1
         while j < len(run) and run[j].text.lower() in _DEGREE:
             j += 1
-        if j < len(run) and run[j].text.lower() in _CHANGE:
+        if j >= len(run):
+            continue
+        predicate = run[j].text.lower()
+        if predicate in _CHANGE:
             sequence = [*run[max(0, k - 6) : k], run[j]]
             found: list[Match] = []
             _scan(sequence, lexicon, "name", found, must_include=len(sequence) - 1)
             out.extend(found)
+        elif predicate in ("normal", "unremarkable"):
+            # "renal function was normal": the abnormality is excluded
+            swapped = _Word(run[j].start, run[j].end, _ABNORMAL, run[j].text)
+            sequence = [*run[max(0, k - 6) : k], swapped]
+            found = []
+            _scan(sequence, lexicon, "normal", found, must_include=len(sequence) - 1)
+            out.extend(m for m in found if m.end == run[j].end)
 
 
 def _spinal(run: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:

@@ -119,8 +119,13 @@ class Recognizer:
         if context is None:
             context = contexts[sentence] = SentenceContext(document.text, *sentence, self.rules)
         if match.how == "normal":
+            # "normal hearing" or "renal function was normal": the word "normal" is the cue
             status: Status = Status.EXCLUDED
-            status_cue: Cue | None = Cue("normal", match.start, match.start + len("normal"))
+            words = document.text[match.start : match.end]
+            leading = words.lower().startswith("normal")
+            cue = words.split(None, 1)[0] if leading else words.split()[-1]
+            begin = match.start if leading else match.end - len(cue)
+            status_cue: Cue | None = Cue(cue, begin, begin + len(cue))
         else:
             status, status_cue = context.status(match.start, match.end)
         section = document.section_at(match.start)
