@@ -132,3 +132,32 @@ def test_five_megabytes_is_linear_and_has_no_backtracking() -> None:
     assert time.perf_counter() - started < 20
     assert "Share\n" not in cleaned and paragraph.strip() in cleaned
     assert len(removed) > 1000
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Renal Case Journal | Home | Current issue | Submit",
+        "Share this article: Mastodon | Email | Download PDF",
+        "Print    Share    Cite this article",
+        "Open access. Share this article. Download PDF.",
+        "Paediatric Case Reports — Open access journal of child health",
+        "Open Access | Article | Published: 3 May 2021",
+        "Cookie settings: We use necessary and marketing cookies. Accept all",
+        "You are not signed in. Sign in | Create account",
+    ],
+)
+def test_rows_of_page_furniture(line):
+    assert classify_line(line) is not None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "She had fever, rash and arthralgia. Her mother had psoriasis.",
+        "Case presentation: A 3-year-old boy had seizures | see Table 1.",
+        "X-linked hypophosphatemia was confirmed.",
+    ],
+)
+def test_clinical_lines_are_not_furniture(line):
+    assert classify_line(line) is None

@@ -94,13 +94,14 @@ def _read_jsonl(text: str, source: str) -> Iterator[GoldDocument]:
             continue
         try:
             record = json.loads(line)
+            clean = "clean" in record  # a pasted page: offsets point into its cleaned text
             yield GoldDocument(
                 str(record["id"]),
-                record["text"],
+                record["clean"] if clean else record["text"],
                 tuple(
                     GoldMention(
-                        int(m["start"]),
-                        int(m["end"]),
+                        int(m["clean_start" if clean else "start"]),
+                        int(m["clean_end" if clean else "end"]),
                         str(m["id"]),
                         m.get("kind", "phenotype"),
                         m.get("status"),
@@ -108,6 +109,7 @@ def _read_jsonl(text: str, source: str) -> Iterator[GoldDocument]:
                     )
                     for m in record.get("mentions", [])
                 ),
+                record["text"] if clean else None,
             )
         except (ValueError, KeyError, TypeError) as error:
             raise InputError(
@@ -206,9 +208,8 @@ def evaluate(
     kb = recognizer.kb
     report = Report()
     for doc in gold:
-        document = Document(
-            doc.id, doc.text, Format.TEXT, sentences=tuple(split_sentences(doc.text))
-        )
+        document, cleaned = _document(doc)
+        report.cleaning_mismatches += not cleaned
         found = [m for m in recognizer.annotate(document) if m.kind in kinds and not m.nested]
         wanted = [g for g in doc.mentions if g.kind in {k.value for k in kinds}]
         expected = {(g.start, g.end, _current(kb, g.id)) for g in wanted}

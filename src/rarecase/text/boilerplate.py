@@ -72,7 +72,7 @@ _NAV_WORDS: Final = (
     r"home(?: page)?|journals?|browse(?: journals?| articles?)?|about(?: us| the journal)?"
     r"|search(?: site| journals?)?|menu|main menu|close|skip to (?:main )?content"
     r"|skip to (?:main )?navigation|contact(?: us)?|help|current issue|all issues|issues?"
-    r"|archive|for authors|submit(?: a| your)? manuscript|articles?(?: (?:&|and) issues)?"
+    r"|archive|for authors|submit(?: a| your)?(?: manuscript)?|articles?(?: (?:&|and) issues)?"
     r"|collections|topics|news|toggle navigation|back to top|previous article|next article"
     r"|table of contents|outline|sections|article navigation|related articles"
     r"|similar articles|recommended articles|more articles|you may also like"
@@ -99,7 +99,10 @@ RULES: Final[tuple[Rule, ...]] = (
     _anywhere(Reason.COPYRIGHT, r"\ball rights reserved\b"),
     _anywhere(Reason.COPYRIGHT, r"\bcreative commons\b.{0,200}\blicen[cs]e"),
     _anywhere(Reason.COPYRIGHT, r"^(?:this|the) (?:article|work) is licen[cs]ed under\b"),
-    _anywhere(Reason.COOKIE_NOTICE, r"\bwe use cookies\b|\b(?:site|website) uses cookies\b"),
+    _anywhere(
+        Reason.COOKIE_NOTICE,
+        r"\bwe use (?:\w+ ){0,4}cookies\b|\b(?:site|website) uses cookies\b|^cookie settings\b",
+    ),
     _anywhere(Reason.COOKIE_NOTICE, r"^by (?:continuing|using) (?:to (?:use|browse) )?this"),
     _anywhere(Reason.DISCLAIMER, r"^disclaimer\b"),
     _anywhere(Reason.DISCLAIMER, r"^the content (?:on|of) this page (?:is|was) provided by"),
@@ -134,6 +137,9 @@ RULES: Final[tuple[Rule, ...]] = (
         r"permissions|save(?: article)?|print|email alerts?|sign up for alerts?",
         r"get rights and content|access through your institution|check for updates",
         r"open in (?:a new tab|viewer)|article (?:info|information)|citation tools",
+        r"sign in to your account|you are not signed in|create (?:an )?account|my account",
+        r"(?:cite|share|print|email) this article(?: on)?|request permissions|follow us",
+        r"download pdf \(\d[^)]{0,15}\)|most (?:read|cited|viewed)|related articles",
     ),
     _short(
         Reason.FEEDBACK,
@@ -147,7 +153,13 @@ RULES: Final[tuple[Rule, ...]] = (
         r"manage (?:cookies|preferences)|decline|got it|ok(?:ay)?|privacy policy",
         r"terms (?:and|&) conditions|terms of use",
     ),
-    _short(Reason.SOCIAL, _SOCIAL_WORD + r"(?:\s*[|,\u00b7\u2022/]?\s*" + _SOCIAL_WORD + r")+"),
+    _short(Reason.SOCIAL, _SOCIAL_WORD + r"(?:\s*[|,\u00b7\u2022/]?\s*" + _SOCIAL_WORD + r")*"),
+    # a site's name heading a row of links: "Endocrine Case Reports | Browse | Sign in"
+    _short(
+        Reason.ARTICLE_METADATA,
+        r"(?:[a-z][\w-]*\s){0,5}(?:case )?(?:reports|journal|cases|letters)(?: online)?",
+        r"open access journal\b.{0,60}",
+    ),
     _short(
         Reason.METRICS,
         r"(?:views?|downloads?|citations?|cited by|reads?|shares?|mentions?|saves?|accesses)"
@@ -161,7 +173,7 @@ RULES: Final[tuple[Rule, ...]] = (
         r"(?:received|accepted|revised|published(?: online)?|first published|available online"
         r"|issue date|version of record online)\s*:?\s+\w.{0,40}(?:19|20)\d\d",
         r"(?:doi:?\s*|https?://(?:dx\.)?doi\.org/)10\.\d{4,9}/\S+",
-        r"open access|free access|volume \d+.{0,70}|e\d{4,6}|pmcid:.{0,60}",
+        r"open access|free access|volume \d+.{0,70}|article \d+|e\d{4,6}|pmcid:.{0,60}",
         r"(?:case report|original research|research|review|brief report|original) article",
         r"(?:january|february|march|april|may|june|july|august|september|october|november"
         r"|december) (?:19|20)\d\d",
@@ -205,15 +217,26 @@ def classify_line(line: str) -> Reason | None:
     if found is None and len(line) < SHORT_LINE:
         # "Sign in | Register", "Was this page helpful? Send us feedback": a row of items, each
         # page furniture on its own.
-        parts = [p.strip() for p in _ITEM_SEPARATOR.split(line) if p.strip()]
-        if len(parts) > 1:
-            reasons = [_classify_whole(p) for p in parts]
-            if all(reasons):
-                return reasons[0]
+        # A row may lead with the site's name ("Endocrine Case Reports | Browse | Sign in"):
+        # all items but the first must be furniture, and at least two of them.
+        # A colon may end an item ("Share this article: Twitter") or belong to it
+        # ("Published: 12 March 2022"): both readings are tried.
+        for separator in _ITEM_SEPARATORS:
+            parts = [p.strip(" .:") for p in separator.split(line) if p.strip(" .:")]
+            if len(parts) > 1:
+                reasons = [_classify_whole(p) for p in parts]
+                known = [r for r in reasons if r is not None]
+                if all(reasons) or (len(known) >= 2 and all(reasons[1:])):
+                    return known[0]
     return found
 
 
-_ITEM_SEPARATOR: Final = re.compile(r"\s*[|\u00b7\u2022]\s*|(?<=\?)\s+")
+# Items of a row: bars, middle dots, bullets, dashes between words, runs of spaces, and the
+# ends of questions or of short sentences ("Open access. Share this article.").
+_ITEM_SEPARATORS: Final = (
+    re.compile(r"\s*[|\u00b7\u2022\u2014]\s*|\s{2,}|\t|(?<=[?.])\s+"),
+    re.compile(r"\s*[|\u00b7\u2022\u2014]\s*|\s{2,}|\t|(?<=[?.:])\s+"),
+)
 
 
 def _classify_whole(line: str) -> Reason | None:
