@@ -649,6 +649,7 @@ def eval_recognition(
         "document": "document",
         "patient_present_document": "patient's present findings, per document",
         "patient_present_document_without_context": "  the same, ignoring status and subject",
+        "patient_excluded_document": "patient's excluded findings, per document",
     }
     for level, name in levels.items():
         c = data[level]

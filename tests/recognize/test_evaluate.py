@@ -55,3 +55,12 @@ def test_patient_present_findings_with_and_without_context(recognizer):
     assert (with_context.tp, with_context.fp, with_context.fn) == (1, 0, 0)
     without = report.patient_present_without_context
     assert (without.tp, without.fp, without.fn) == (1, 3, 0)  # excluded, family, generic
+
+
+def test_full_text_gold_is_judged_per_document(recognizer):
+    [gold] = read_gold(GOLD / "gold_fulltext.jsonl")
+    assert gold.file is not None and gold.file.name == "jats_article.xml"
+    report = evaluate([gold], recognizer)
+    assert report.documents == 1 and report.mention.tp == 0  # no spans in this gold
+    assert report.patient_present.tp >= 3
+    assert report.patient_present.precision >= report.patient_present_without_context.precision

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from rarecase.ontology.knowledge import KnowledgeBase
 from rarecase.recognize.lexicon import Kind
 from rarecase.recognize.mention import Mention
 from rarecase.recognize.recognizer import Recognizer
-from rarecase.text import read_source
+from rarecase.text import read_path, read_source
 from rarecase.text.document import Document, Format
 from rarecase.text.sentences import split_sentences
 
@@ -44,6 +45,11 @@ class GoldDocument:
     text: str
     mentions: tuple[GoldMention, ...]
     page: str | None = None
+    # Document-level gold for a whole file (a full-text article): the patient's present and
+    # excluded phenotypes, no spans.
+    file: Path | None = None
+    present: frozenset[str] = frozenset()
+    excluded: frozenset[str] = frozenset()
 
 
 def read_gold(path: Path) -> list[GoldDocument]:
@@ -55,7 +61,7 @@ def read_gold(path: Path) -> list[GoldDocument]:
             str(path), f"cannot read gold file: {error}", "give a UTF-8 file"
         ) from None
     if text.lstrip().startswith("{"):
-        return list(_read_jsonl(text, str(path)))
+        return list(_read_jsonl(text, str(path), path.parent))
     return list(_read_tsv(text, str(path)))
 
 
@@ -88,12 +94,23 @@ def _read_tsv(text: str, source: str) -> Iterator[GoldDocument]:
         yield GoldDocument(ident, body, tuple(mentions))
 
 
-def _read_jsonl(text: str, source: str) -> Iterator[GoldDocument]:
+def _read_jsonl(text: str, source: str, folder: Path) -> Iterator[GoldDocument]:
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
+            if "file" in record:  # a whole article, judged per document
+                yield GoldDocument(
+                    str(record["id"]),
+                    "",
+                    (),
+                    None,
+                    folder / record["file"],
+                    frozenset(record.get("patient_present", [])),
+                    frozenset(record.get("patient_excluded", [])),
+                )
+                continue
             clean = "clean" in record  # a pasted page: offsets point into its cleaned text
             yield GoldDocument(
                 str(record["id"]),
@@ -138,7 +155,7 @@ class Counts:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def add(self, predicted: set[object], gold: set[object]) -> None:
+    def add(self, predicted: AbstractSet[object], gold: AbstractSet[object]) -> None:
         self.tp += len(predicted & gold)
         self.fp += len(predicted - gold)
         self.fn += len(gold - predicted)
@@ -164,6 +181,7 @@ class Report:
     # gold against every phenotype found, as a context-blind tool would report them
     patient_present: Counts = field(default_factory=Counts)
     patient_present_without_context: Counts = field(default_factory=Counts)
+    patient_excluded: Counts = field(default_factory=Counts)
     status_total: int = 0
     status_right: int = 0
     subject_total: int = 0
@@ -179,6 +197,9 @@ class Report:
             "document": self.document.to_json(),
             "patient_present_document": self.patient_present.to_json()
             if self.patient_present.tp + self.patient_present.fn
+            else None,
+            "patient_excluded_document": self.patient_excluded.to_json()
+            if self.patient_excluded.tp + self.patient_excluded.fn
             else None,
             "patient_present_document_without_context": (
                 self.patient_present_without_context.to_json()
@@ -208,6 +229,9 @@ def evaluate(
     kb = recognizer.kb
     report = Report()
     for doc in gold:
+        if doc.file is not None:
+            _evaluate_file(doc, recognizer, report)
+            continue
         document, cleaned = _document(doc)
         report.cleaning_mismatches += not cleaned
         found = [m for m in recognizer.annotate(document) if m.kind in kinds and not m.nested]
@@ -218,7 +242,7 @@ def evaluate(
         # under the one the gold chose, if any
         predicted = {(m.start, m.end, _pick(kb, m.concepts, gold_ids)) for m in found}
         report.documents += 1
-        report.mention.add(predicted, expected)  # type: ignore[arg-type]
+        report.mention.add(predicted, expected)
         report.document.add({p[2] for p in predicted}, {g[2] for g in expected})
         gold_patient = {
             _current(kb, g.id)
@@ -233,9 +257,9 @@ def evaluate(
                 and m.status.value == "present"
                 and m.subject.value == "patient"
             }
-            report.patient_present.add(found_patient, gold_patient)  # type: ignore[arg-type]
+            report.patient_present.add(found_patient, gold_patient)
             everything = {_current(kb, m.id) for m in found if m.kind is Kind.PHENOTYPE}
-            report.patient_present_without_context.add(everything, gold_patient)  # type: ignore[arg-type]
+            report.patient_present_without_context.add(everything, gold_patient)
         by_span: dict[tuple[int, int, str], Mention] = {
             (m.start, m.end, _pick(kb, m.concepts, gold_ids)): m for m in found
         }
@@ -265,6 +289,26 @@ def evaluate(
                     }
                 )
     return report
+
+
+def _evaluate_file(gold: GoldDocument, recognizer: Recognizer, report: Report) -> None:
+    """A full-text article against the patient's present and excluded phenotypes."""
+    assert gold.file is not None
+    kb = recognizer.kb
+    [document, *_] = read_path(gold.file)
+    found = [m for m in recognizer.annotate(document) if m.kind is Kind.PHENOTYPE and not m.nested]
+    present = {_current(kb, g) for g in gold.present}
+    patient = [m for m in found if m.subject.value == "patient"]
+    report.documents += 1
+    report.patient_present.add(
+        {_current(kb, m.id) for m in patient if m.status.value == "present"},
+        present,
+    )
+    report.patient_present_without_context.add({_current(kb, m.id) for m in found}, present)
+    report.patient_excluded.add(
+        {_current(kb, m.id) for m in patient if m.status.value == "excluded"},
+        {_current(kb, g) for g in gold.excluded},
+    )
 
 
 def _document(gold: GoldDocument) -> tuple[Document, bool]:
