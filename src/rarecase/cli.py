@@ -653,7 +653,7 @@ def eval_recognition(
     }
     for level, name in levels.items():
         c = data[level]
-        if c is None:
+        if c is None or not (c["tp"] or c["fp"] or c["fn"]):
             continue
         assert isinstance(c, dict)
         out.print(
