@@ -653,9 +653,8 @@ def eval_recognition(
     }
     for level, name in levels.items():
         c = data[level]
-        if c is None or not (c["tp"] or c["fp"] or c["fn"]):
+        if not isinstance(c, dict) or not (c["tp"] or c["fp"] or c["fn"]):
             continue
-        assert isinstance(c, dict)
         out.print(
             f"  {name:<41} P {c['precision']:.3f}  R {c['recall']:.3f}  F1 {c['f1']:.3f}"
             f"  (tp {c['tp']}, fp {c['fp']}, fn {c['fn']})"
