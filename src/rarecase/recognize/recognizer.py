@@ -22,7 +22,11 @@ from rarecase.text.sentences import split_sentences
 
 # "long form (SF)": an abbreviation defined right after the words it stands for.
 _DEFINITION = re.compile(r"\(\s*([A-Z][A-Za-z0-9-]{1,9}?)s?\s*[),;]")
-_DEFAULT_SUBJECT = {"background": Subject.GENERIC, "discussion": Subject.PATIENT}
+_DEFAULT_SUBJECT = {
+    "background": Subject.GENERIC,
+    "discussion": Subject.GENERIC,
+    "conclusion": Subject.GENERIC,
+}
 
 
 class Recognizer:
