@@ -117,7 +117,7 @@ class Recognizer:
             label = self._labels[concepts[0]] = (
                 self.kb.label(concepts[0])
                 if kind is Kind.PHENOTYPE
-                else self.kb.disease(concepts[0]).name
+                else _readable(self.kb.disease(concepts[0]).name)
             )
         context = contexts.get(sentence)
         if context is None:
@@ -151,6 +151,11 @@ class Recognizer:
             subject_cue=subject_cue,
             how=match.how,
         )
+
+
+def _readable(name: str) -> str:
+    """Some OMIM titles are in capitals ("OSTEOPOROSIS"); show them in sentence case."""
+    return name.capitalize() if name.isupper() else name
 
 
 def _readings(match: Match) -> list[tuple[Kind, tuple[str, ...], str]]:
