@@ -44,7 +44,7 @@ from typing import Any
 import rarecase
 from rarecase.errors import RarecaseError
 from rarecase.ontology import KnowledgeBase
-from rarecase.recognize.evaluate import GoldDocument, evaluate, read_gold
+from rarecase.recognize.evaluate import Counts, GoldDocument, evaluate, read_gold
 from rarecase.recognize.lexicon import Kind
 from rarecase.text import read_source
 from rarecase.text.document import Document, Format
@@ -135,24 +135,9 @@ FASTHPOCR_CHILD = textwrap.dedent(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Prf:
-    tp: int
-    fp: int
-    fn: int
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+@dataclass(slots=True)
+class Prf(Counts):
+    """rarecase's own counts (precision, recall, F1), with what the report table needs."""
 
     def cell(self) -> str:
         return f"{self.precision:.3f} / {self.recall:.3f} / **{self.f1:.3f}**"
