@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from typing import Final
 
@@ -49,6 +50,13 @@ class _Word:
     region: str = ""  # for a spinal level: "cervical", "thoracic", "lumbar", "sacral"
 
 
+@lru_cache(maxsize=200_000)
+def _info(word: str) -> tuple[str, bool, bool]:
+    """(stem, stop word?, conjunction?) of a word as written; asked once per distinct word."""
+    lower = word.lower()
+    return stem(word), lower in STOPWORDS, lower in CONJUNCTIONS
+
+
 def _words(text: str, tokens: list[tuple[int, int, str]], lexicon: Lexicon) -> list[_Word]:
     """Content words with clause boundaries marked, hyphen pairs and spinal levels merged."""
     words: list[_Word] = []
@@ -58,14 +66,15 @@ def _words(text: str, tokens: list[tuple[int, int, str]], lexicon: Lexicon) -> l
     vocabulary = lexicon.vocabulary
     while i < count:
         token = tokens[i]
-        if i:
-            gap = text[tokens[i - 1][1] : token[0]]
-            if gap != " ":  # the common case needs no look
-                if _BREAK.search(gap):
-                    pending_break = True
-                elif _LIST_COMMA.match(gap) and words:
-                    # "ophthalmic, orofacial, and auditory manifestations": items
-                    words.append(_Word(token[0], token[0], ",", ",", conjunction=True))
+        previous_end = tokens[i - 1][1] if i else -1
+        # a single space, the common case, needs no look
+        if i and not (token[0] == previous_end + 1 and text[previous_end] == " "):
+            gap = text[previous_end : token[0]]
+            if _BREAK.search(gap):
+                pending_break = True
+            elif _LIST_COMMA.match(gap) and words:
+                # "ophthalmic, orofacial, and auditory manifestations": items
+                words.append(_Word(token[0], token[0], ",", ",", conjunction=True))
         word_text = token[2]
         level = _LEVEL.match(word_text) if len(word_text) <= 3 and word_text[0] in "CTLS" else None
         if level:
@@ -120,17 +129,17 @@ def _words(text: str, tokens: list[tuple[int, int, str]], lexicon: Lexicon) -> l
                 pending_break = False
                 i = chain_end + 1
                 continue
-        lower = word_text.lower()
-        if lower in STOPWORDS:
+        word_stem, stop, conjunction = _info(word_text)
+        if stop:
             i += 1
             continue
         words.append(
             _Word(
                 token[0],
                 token[1],
-                stem(word_text),
-                token[2],
-                conjunction=lower in CONJUNCTIONS,
+                word_stem,
+                word_text,
+                conjunction=conjunction,
                 boundary_before=pending_break,
             )
         )
