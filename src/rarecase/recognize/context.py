@@ -143,6 +143,8 @@ class SentenceContext:
 
     def __init__(self, text: str, start: int, end: int, rules: Rules) -> None:
         self.start, self.end = start, end
+        # whose a sentence's findings are when no cue says: set by the caller from the section
+        self.default_subject = Subject.PATIENT
         sentence = text[start:end]
         # One pass over the sentence with every rule: at each place the first rule in file
         # order wins, so a pseudo-cue ("no increase in") hides the negation inside it.

@@ -122,6 +122,10 @@ class Recognizer:
         context = contexts.get(sentence)
         if context is None:
             context = contexts[sentence] = SentenceContext(document.text, *sentence, self.rules)
+            section = document.section_at(sentence[0])
+            context.default_subject = (
+                _DEFAULT_SUBJECT.get(section.kind, Subject.PATIENT) if section else Subject.PATIENT
+            )
         if match.how == "normal":
             # "normal hearing" or "renal function was normal": the word "normal" is the cue
             status: Status = Status.EXCLUDED
@@ -132,11 +136,7 @@ class Recognizer:
             status_cue: Cue | None = Cue(cue, begin, begin + len(cue))
         else:
             status, status_cue = context.status(match.start, match.end)
-        section = document.section_at(match.start)
-        default = (
-            _DEFAULT_SUBJECT.get(section.kind, Subject.PATIENT) if section else Subject.PATIENT
-        )
-        subject, subject_cue = context.subject(match.start, match.end, default)
+        subject, subject_cue = context.subject(match.start, match.end, context.default_subject)
         return Mention(
             start=match.start,
             end=match.end,
