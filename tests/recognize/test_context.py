@@ -103,3 +103,35 @@ def test_default_rules_load_and_are_versioned():
 def test_rule_documents_are_validated(document, message):
     with pytest.raises(KnowledgeError, match=message):
         parse_rules(document, "test.json")
+
+
+def test_title_naming_the_patient_among_relatives(annotate_text):
+    text = "Night blindness in two sisters: a case report\nCase presentation: She had ataxia."
+    [m] = [
+        m
+        for m in annotate_text(text)
+        if m.text == "Night blindness" and m.kind.value == "phenotype"
+    ]
+    assert m.subject.value == "patient"
+
+
+def test_parents_reporting_are_not_the_subject(annotate_text):
+    _, subject, _ = judged(
+        annotate_text, "Episodes of flushing were reported by the parents.", "flushing"
+    )
+    assert subject == "patient"
+
+
+def test_recommendations_are_generic(annotate_text):
+    text = "Every child with adrenocortical carcinoma should be offered genetic testing."
+    _, subject, _ = judged(annotate_text, text, "adrenocortical carcinoma")
+    assert subject == "generic"
+
+
+def test_absent_as_an_adjective_is_no_negation(annotate_text):
+    status, _, _ = judged(
+        annotate_text, "He had recurrent pneumonia and absent tonsils.", "recurrent pneumonia"
+    )
+    assert status == "present"
+    status, _, _ = judged(annotate_text, "Fever absent for two days.", "Fever")
+    assert status == "excluded"

@@ -143,8 +143,10 @@ class SentenceContext:
 
     def __init__(self, text: str, start: int, end: int, rules: Rules) -> None:
         self.start, self.end = start, end
+        self.text = text
         # whose a sentence's findings are when no cue says: set by the caller from the section
         self.default_subject = Subject.PATIENT
+        self.relatives_count = True  # False in a title: its findings are the patient's
         sentence = text[start:end]
         # One pass over the sentence with every rule: at each place the first rule in file
         # order wins, so a pseudo-cue ("no increase in") hides the negation inside it.
@@ -222,6 +224,11 @@ class SentenceContext:
             (Category.OTHER_PATIENT, Subject.OTHER_PATIENT),
         ):
             hit = self._nearest((category,), start, end)
+            if hit is not None and category is Category.FAMILY and not self.relatives_count:
+                # a title's "in two sisters", "in a boy and his father": the patient among them
+                before = self.text[max(self.start, hit.start - 14) : hit.start].lower()
+                if " in " in f" {before}" or " and " in f" {before}":
+                    hit = None
             # "a previously reported girl had X, but our patient had no Y": the patient again
             if hit is not None and not any(hit.end <= p.start and p.end <= start for p in strong):
                 return subject, Cue(hit.text, hit.start, hit.end)

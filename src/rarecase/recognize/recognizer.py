@@ -126,6 +126,8 @@ class Recognizer:
             context.default_subject = (
                 _DEFAULT_SUBJECT.get(section.kind, Subject.PATIENT) if section else Subject.PATIENT
             )
+            # "… in two sisters", "… in a boy and his father": a title names the patient first
+            context.relatives_count = section is None or section.kind != "title"
         if match.how == "normal":
             # "normal hearing" or "renal function was normal": the word "normal" is the cue
             status: Status = Status.EXCLUDED
