@@ -649,6 +649,7 @@ def eval_recognition(
         "document": "document",
         "patient_present_document": "patient's present findings, per document",
         "patient_present_document_without_context": "  the same, ignoring status and subject",
+        "patient_present_document_all_ids": "  the same, ancestors kept on both sides",
         "patient_excluded_document": "patient's excluded findings, per document",
     }
     for level, name in levels.items():
@@ -656,7 +657,7 @@ def eval_recognition(
         if not isinstance(c, dict) or not (c["tp"] or c["fp"] or c["fn"]):
             continue
         out.print(
-            f"  {name:<41} P {c['precision']:.3f}  R {c['recall']:.3f}  F1 {c['f1']:.3f}"
+            f"  {name:<42} P {c['precision']:.3f}  R {c['recall']:.3f}  F1 {c['f1']:.3f}"
             f"  (tp {c['tp']}, fp {c['fp']}, fn {c['fn']})"
         )
     for key in ("status_accuracy", "subject_accuracy"):

@@ -182,6 +182,8 @@ class Report:
     patient_present: Counts = field(default_factory=Counts)
     patient_present_without_context: Counts = field(default_factory=Counts)
     patient_excluded: Counts = field(default_factory=Counts)
+    # the same as patient_present, compared on every id rather than on the most specific ones
+    patient_present_all_ids: Counts = field(default_factory=Counts)
     status_total: int = 0
     status_right: int = 0
     subject_total: int = 0
@@ -196,6 +198,9 @@ class Report:
             "mention": self.mention.to_json(),
             "document": self.document.to_json(),
             "patient_present_document": self.patient_present.to_json()
+            if self.patient_present.tp + self.patient_present.fn
+            else None,
+            "patient_present_document_all_ids": self.patient_present_all_ids.to_json()
             if self.patient_present.tp + self.patient_present.fn
             else None,
             "patient_excluded_document": self.patient_excluded.to_json()
@@ -257,9 +262,14 @@ def evaluate(
                 and m.status.value == "present"
                 and m.subject.value == "patient"
             }
-            report.patient_present.add(found_patient, gold_patient)
+            report.patient_present.add(
+                _most_specific(kb, found_patient), _most_specific(kb, gold_patient)
+            )
+            report.patient_present_all_ids.add(found_patient, gold_patient)
             everything = {_current(kb, m.id) for m in found if m.kind is Kind.PHENOTYPE}
-            report.patient_present_without_context.add(everything, gold_patient)
+            report.patient_present_without_context.add(
+                _most_specific(kb, everything), _most_specific(kb, gold_patient)
+            )
         by_span: dict[tuple[int, int, str], Mention] = {
             (m.start, m.end, _pick(kb, m.concepts, gold_ids)): m for m in found
         }
@@ -300,11 +310,13 @@ def _evaluate_file(gold: GoldDocument, recognizer: Recognizer, report: Report) -
     present = {_current(kb, g) for g in gold.present}
     patient = [m for m in found if m.subject.value == "patient"]
     report.documents += 1
-    report.patient_present.add(
-        {_current(kb, m.id) for m in patient if m.status.value == "present"},
-        present,
+    found_present = {_current(kb, m.id) for m in patient if m.status.value == "present"}
+    report.patient_present_all_ids.add(found_present, present)
+    present = _most_specific(kb, present)
+    report.patient_present.add(_most_specific(kb, found_present), present)
+    report.patient_present_without_context.add(
+        _most_specific(kb, {_current(kb, m.id) for m in found}), present
     )
-    report.patient_present_without_context.add({_current(kb, m.id) for m in found}, present)
     report.patient_excluded.add(
         {_current(kb, m.id) for m in patient if m.status.value == "excluded"},
         {_current(kb, g) for g in gold.excluded},
@@ -332,6 +344,14 @@ def _document(gold: GoldDocument) -> tuple[Document, bool]:
 def _pick(kb: KnowledgeBase, concepts: tuple[str, ...], gold: set[str]) -> str:
     current = [_current(kb, c) for c in concepts]
     return next((c for c in current if c in gold), current[0])
+
+
+def _most_specific(kb: KnowledgeBase, ids: AbstractSet[str]) -> set[str]:
+    """The ids that are not ancestors of another id of the set: a case lists "Posterior
+    subcapsular cataract", not also "Cataract". Applied to both sides before comparing."""
+    terms = [i for i in ids if i.startswith("HP:") and kb.is_current(i)]
+    keep = {i for i in terms if not any(o != i and kb.is_ancestor(i, o) for o in terms)}
+    return keep | {i for i in ids if i not in terms}
 
 
 def _current(kb: KnowledgeBase, ident: str) -> str:

@@ -343,8 +343,13 @@ def _coordination(clause: list[_Word], lexicon: Lexicon, out: list[Match]) -> No
     runs = _runs(clause)
     if len(runs) < 2 or len(runs) > _MAX_ITEMS + 1:
         return
+    vocabulary = lexicon.vocabulary
     for k in range(len(runs) - 1):
         left, right = runs[k], runs[k + 1]
+        # Both coordinated words must be words of some name: in "the right kidney, and a few
+        # small renal cysts" the word after "and" is no item, and "kidney" shares nothing.
+        if left[-1].stem not in vocabulary or right[0].stem not in vocabulary:
+            continue
         if len(right) >= 2:  # shared tail: left's last word takes the place of right's first
             _scan(left[-1:] + right[1:], lexicon, "coordination", out, must_include=0)
         if len(left) >= 2:  # shared head: right's first word takes the place of left's last
