@@ -121,6 +121,7 @@ _SAME_MEANING: Final[dict[str, tuple[str, ...]]] = {
         "symptom",
     ),
     "hearing": ("auditory",),
+    "fever": ("febrile",),
     "multiple": ("numerous", "many"),
     "increased": ("raised", "elevated", "high", "higher"),
     "decreased": ("reduced", "low", "lower", "diminished"),
@@ -251,5 +252,8 @@ def name_stems(name: str) -> tuple[str, ...]:
 def overstemmed(word: str) -> bool:
     """True when stemming cut away most of a single word ("collectionism" -> collect), so a
     one-word match on it would rest on a shared root rather than a shared meaning."""
-    kept, whole = len(_raw_stem(word)), len(fold(word))
-    return whole - kept >= 6 or kept < 0.5 * whole
+    whole = fold(word)
+    if len(whole) > 4 and whole.endswith("s") and not whole.endswith(_KEEP_S):
+        whole = whole[:-1]  # a plural ending cuts nothing of the meaning
+    kept = len(_raw_stem(word))
+    return len(whole) - kept >= 6 or kept < 0.5 * len(whole)
