@@ -88,3 +88,8 @@ def test_predicate_normal_excludes_the_abnormality(annotate_text):
     [mention] = [m for m in annotate_text("Her renal function was normal.") if m.id == "HP:0012211"]
     assert mention.status.value == "excluded" and mention.cue.text == "normal"
     assert mention.text == "renal function was normal"
+
+
+def test_counting_nouns_join_the_span(annotate_text):
+    [m] = [m for m in annotate_text("Possible seizure activity overnight.") if m.id == "HP:0001250"]
+    assert m.text == "seizure activity" and m.status.value == "uncertain"

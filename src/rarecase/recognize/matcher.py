@@ -254,10 +254,29 @@ def match_sentence(text: str, start: int, end: int, lexicon: Lexicon) -> list[Ma
             _scan(run, lexicon, "name", named)
             _predicate(run, lexicon, named)
             _spinal(run, lexicon, named)
-            found += named
+            found += _with_trailing_nouns(run, named)
             _normal(run, lexicon, found)
         _coordination(clause, lexicon, found)
     return found
+
+
+# Nouns that only count a finding ("seizure activity", "seizure episodes"): a match followed by
+# one takes it into its span, unless the longer phrase is a name of its own.
+TRAILING_NOUNS: Final = frozenset(
+    "activity episode episodes event events attack attacks frequency spells".split()
+)
+
+
+def _with_trailing_nouns(run: list[_Word], matches: list[Match]) -> list[Match]:
+    ends = {m.end for m in matches}
+    following = {a.end: b for a, b in zip(run, run[1:], strict=False)}
+    result = []
+    for match in matches:
+        after = following.get(match.end)
+        if after is not None and after.text.lower() in TRAILING_NOUNS and after.end not in ends:
+            match = Match(match.start, after.end, match.entries, match.how)
+        result.append(match)
+    return result
 
 
 _COPULA = frozenset({"was", "were", "is", "are", "remained", "became", "appeared"})
