@@ -27,7 +27,7 @@ def judged(annotate_text, text, words):
         ),
         ("Possible myopathy was suggested by the biopsy.", "myopathy", "uncertain", "Possible"),
         ("A seizure disorder could not be excluded.", "seizure", "uncertain", None),
-        ("There was no increase in seizure frequency.", "seizure", "present", None),
+        ("There was no increase in seizure frequency.", "seizure frequency", "present", None),
         ("She had no fever, but severe headache began at night.", "headache", "present", None),
     ],
 )

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from typing import Final
 
 from rarecase.recognize.lexicon import Entry, Lexicon
@@ -269,7 +270,7 @@ TRAILING_NOUNS: Final = frozenset(
 
 def _with_trailing_nouns(run: list[_Word], matches: list[Match]) -> list[Match]:
     ends = {m.end for m in matches}
-    following = {a.end: b for a, b in zip(run, run[1:], strict=False)}
+    following = {a.end: b for a, b in pairwise(run)}
     result = []
     for match in matches:
         after = following.get(match.end)
