@@ -23,6 +23,7 @@ from typing import Final
 from rarecase.recognize.lexicon import Entry, Lexicon
 from rarecase.recognize.normalize import CONJUNCTIONS, STOPWORDS, TOKEN, overstemmed, stem
 
+_DETERMINERS = frozenset({"a", "an", "the", "this", "these", "those", "its", "their"})
 _BREAK = re.compile(r"[;:()\[\]{}.!?]")
 _LIST_COMMA = re.compile(r"^\s*,\s*$")
 _LEVEL = re.compile(r"^([CTLS])(\d{1,2})$", re.IGNORECASE)
@@ -48,6 +49,7 @@ class _Word:
     text: str
     conjunction: bool = False
     boundary_before: bool = False
+    determiner_before: bool = False  # "and a flat face": a new phrase, not a coordinated item
     region: str = ""  # for a spinal level: "cervical", "thoracic", "lumbar", "sacral"
 
 
@@ -62,7 +64,7 @@ def _words(text: str, tokens: list[tuple[int, int, str]], lexicon: Lexicon) -> l
     """Content words with clause boundaries marked, hyphen pairs and spinal levels merged."""
     words: list[_Word] = []
     i = 0
-    pending_break = False
+    pending_break = determiner = False
     count = len(tokens)
     vocabulary = lexicon.vocabulary
     while i < count:
@@ -132,6 +134,7 @@ def _words(text: str, tokens: list[tuple[int, int, str]], lexicon: Lexicon) -> l
                 continue
         word_stem, stop, conjunction = _info(word_text)
         if stop:
+            determiner = determiner or word_text.lower() in _DETERMINERS
             i += 1
             continue
         words.append(
@@ -142,9 +145,11 @@ def _words(text: str, tokens: list[tuple[int, int, str]], lexicon: Lexicon) -> l
                 word_text,
                 conjunction=conjunction,
                 boundary_before=pending_break,
+                determiner_before=determiner,
             )
         )
         pending_break = False
+        determiner = False
         i += 1
     return words
 
@@ -370,9 +375,12 @@ def _coordination(clause: list[_Word], lexicon: Lexicon, out: list[Match]) -> No
         # small renal cysts" the word after "and" is no item, and "kidney" shares nothing.
         if left[-1].stem not in vocabulary or right[0].stem not in vocabulary:
             continue
+        if right[0].determiner_before:  # "… anomaly and a flat face": two phrases
+            continue
         if len(right) >= 2:  # shared tail: left's last word takes the place of right's first
             _scan(left[-1:] + right[1:], lexicon, "coordination", out, must_include=0)
-        if len(left) >= 2:  # shared head: right's first word takes the place of left's last
+        if len(left) >= 2 and len(right) == 1:  # shared head: "hypoplasia of the tibiae and
+            # fibulae"; the second item is one word, or it is a phrase of its own
             _scan(left[:-1] + right[:1], lexicon, "coordination", out, must_include=len(left) - 1)
     # longer lists: every one-word item shares the tail of the last item or the head of the first
     first, last = runs[0], runs[-1]
