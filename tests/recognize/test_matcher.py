@@ -93,3 +93,9 @@ def test_predicate_normal_excludes_the_abnormality(annotate_text):
 def test_counting_nouns_join_the_span(annotate_text):
     [m] = [m for m in annotate_text("Possible seizure activity overnight.") if m.id == "HP:0001250"]
     assert m.text == "seizure activity" and m.status.value == "uncertain"
+
+
+def test_a_determiner_starts_a_new_phrase_not_a_coordinated_item(annotate_text):
+    mentions = annotate_text("He had a branchial anomaly and a flat face.")
+    assert not any(m.text.startswith("anomaly and") for m in mentions)
+    assert any(m.text == "flat face" for m in mentions)
