@@ -61,11 +61,11 @@ class Rules:
     version: int
     rules: tuple[Rule, ...]
     terminator: re.Pattern[str]
-    backward_stop: re.Pattern[str] | None = None
-    forward_stop: re.Pattern[str] | None = None
-    combined: re.Pattern[str] | None = None  # every rule in one pass; group rN is rule N
+    backward_stop: re.Pattern[str] | None
+    forward_stop: re.Pattern[str] | None
+    combined: re.Pattern[str]  # every rule in one pass; group rN is rule N
     # the same, case-sensitive, for lower-cased text: three times faster than IGNORECASE
-    combined_lower: re.Pattern[str] | None = None
+    combined_lower: re.Pattern[str]
 
 
 def _compile(pattern: str, where: str) -> re.Pattern[str]:
@@ -150,7 +150,6 @@ class SentenceContext:
         sentence = text[start:end]
         # One pass over the sentence with every rule: at each place the first rule in file
         # order wins, so a pseudo-cue ("no increase in") hides the negation inside it.
-        assert rules.combined is not None and rules.combined_lower is not None
         lowered = sentence.lower()
         if len(lowered) == len(sentence):  # offsets survive lower-casing (nearly always)
             found = rules.combined_lower.finditer(lowered)

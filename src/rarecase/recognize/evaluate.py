@@ -10,7 +10,6 @@ does not count against a new ontology.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -188,7 +187,6 @@ class Report:
     status_right: int = 0
     subject_total: int = 0
     subject_right: int = 0
-    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
     errors: list[dict[str, object]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
@@ -280,11 +278,9 @@ def evaluate(
             if g.status is not None:
                 report.status_total += 1
                 report.status_right += m.status.value == g.status
-                report.confusion[("status:" + g.status, m.status.value)] += 1
             if g.subject is not None:
                 report.subject_total += 1
                 report.subject_right += m.subject.value == g.subject
-                report.confusion[("subject:" + g.subject, m.subject.value)] += 1
             if (g.status and m.status.value != g.status) or (
                 g.subject and m.subject.value != g.subject
             ):
