@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from typing import Final
 
 from rarecase.recognize.lexicon import Entry, Lexicon
@@ -51,79 +50,108 @@ class _Word:
     boundary_before: bool = False
     determiner_before: bool = False  # "and a flat face": a new phrase, not a coordinated item
     region: str = ""  # for a spinal level: "cervical", "thoracic", "lumbar", "sacral"
+    flags: int = 0  # which of the rarer rules the word calls for (_COPULA_WORD, …)
 
 
-@lru_cache(maxsize=200_000)
-def _info(word: str) -> tuple[str, bool, bool]:
-    """(stem, stop word?, conjunction?) of a word as written; asked once per distinct word."""
+# Flags of a word as written, found once per distinct word (see _word_info).
+_STOP, _DETERMINER, _CONJUNCTION, _LEVEL_LIKE = 1, 2, 4, 8
+_COPULA_WORD, _NORMAL_WORD, _TRAILING_WORD = 16, 32, 64
+_WORD_INFO: dict[str, tuple[str, int]] = {}
+_WORD_INFO_LIMIT = 200_000
+# The same pattern as TOKEN, captured: str.split then yields words and the gaps between them
+# in one C-level pass, which is cheaper than a match object per word.
+_SPLIT: Final = re.compile(f"({TOKEN.pattern})", TOKEN.flags)
+
+
+def _word_info(word: str) -> tuple[str, int]:
+    """(stem, flags) of a word as written, cached: most words of a text were seen before."""
+    info = _WORD_INFO.get(word)
+    if info is not None:
+        return info
     lower = word.lower()
-    return stem(word), lower in STOPWORDS, lower in CONJUNCTIONS
+    flags = (
+        (_STOP if lower in STOPWORDS else 0)
+        | (_DETERMINER if lower in _DETERMINERS else 0)
+        | (_CONJUNCTION if lower in CONJUNCTIONS else 0)
+        | (_LEVEL_LIKE if len(word) <= 3 and word[0] in "CTLS" and _LEVEL.match(word) else 0)
+        | (_COPULA_WORD if lower in _COPULA else 0)
+        | (_NORMAL_WORD if lower == "normal" else 0)
+        | (_TRAILING_WORD if lower in TRAILING_NOUNS else 0)
+    )
+    info = (stem(word), flags)
+    if len(_WORD_INFO) < _WORD_INFO_LIMIT:
+        _WORD_INFO[word] = info
+    return info
 
 
-def _words(text: str, tokens: list[tuple[int, int, str]], lexicon: Lexicon) -> list[_Word]:
-    """Content words with clause boundaries marked, hyphen pairs and spinal levels merged."""
+def _words(
+    text: str, tokens: list[str], gaps: list[str], bounds: list[int], lexicon: Lexicon
+) -> tuple[list[_Word], int]:
+    """Content words with clause boundaries marked, hyphen pairs and spinal levels merged, and
+    the union of their flags. Word ``k`` is ``tokens[k]`` at ``bounds[2k+1]:bounds[2k+2]``;
+    ``gaps[k]`` is the text after it."""
     words: list[_Word] = []
+    append = words.append
     i = 0
     pending_break = determiner = False
+    seen = 0
     count = len(tokens)
     vocabulary = lexicon.vocabulary
+    info_get = _WORD_INFO.get
     while i < count:
-        token = tokens[i]
-        previous_end = tokens[i - 1][1] if i else -1
+        word_text = tokens[i]
         # a single space, the common case, needs no look
-        if i and not (token[0] == previous_end + 1 and text[previous_end] == " "):
-            gap = text[previous_end : token[0]]
-            if _BREAK.search(gap):
-                pending_break = True
-            elif _LIST_COMMA.match(gap) and words:
-                # "ophthalmic, orofacial, and auditory manifestations": items
-                words.append(_Word(token[0], token[0], ",", ",", conjunction=True))
-        word_text = token[2]
-        level = _LEVEL.match(word_text) if len(word_text) <= 3 and word_text[0] in "CTLS" else None
-        if level:
+        if i:
+            gap = gaps[i - 1]
+            if gap != " ":
+                if _BREAK.search(gap):
+                    pending_break = True
+                elif words and _LIST_COMMA.match(gap):
+                    # "ophthalmic, orofacial, and auditory manifestations": items
+                    position = bounds[2 * i + 1]
+                    append(_Word(position, position, ",", ",", True))
+        word_stem, flags = info_get(word_text) or _word_info(word_text)
+        seen |= flags
+        if flags & _LEVEL_LIKE:
             # "C5", "C5-6", "C5-C6", "C1-2": one word standing for the region
+            level = _LEVEL.match(word_text)
+            assert level is not None
             end_index = i
-            if i + 1 < len(tokens) and text[token[1] : tokens[i + 1][0]] in (
-                "-",
-                "\u2013",
-                "/",
-            ):
-                nxt = tokens[i + 1][2]
+            if i + 1 < count and gaps[i] in ("-", "\u2013", "/"):
+                nxt = tokens[i + 1]
                 if nxt.isdigit() or _LEVEL.match(nxt):
                     end_index = i + 1
             region = _REGION[level.group(1).lower()]
-            last = tokens[end_index][2]
+            last = tokens[end_index]
             if region == "cervical" and level.group(2) == "1" and last.lstrip("Cc") == "2":
                 region = "atlantoaxial"
-            words.append(
+            append(
                 _Word(
-                    token[0],
-                    tokens[end_index][1],
+                    bounds[2 * i + 1],
+                    bounds[2 * end_index + 2],
                     stem(region),
-                    token[2],
+                    word_text,
                     boundary_before=pending_break,
                     region=_REGION[level.group(1).lower()],
+                    flags=_LEVEL_LIKE,
                 )
             )
             pending_break = False
             i = end_index + 1
             continue
-        if i + 1 < count and text[token[1]] == "-" and tokens[i + 1][0] == token[1] + 1:
+        if i + 1 < count and gaps[i] == "-":
             # a hyphenated chain ("atlanto-axial", "cafe-au-lait") is one word when the lexicon
             # knows it joined, as name_keys indexes it; otherwise its parts are words
             chain_end = i + 1
-            while (
-                chain_end + 1 < len(tokens)
-                and text[tokens[chain_end][1] : tokens[chain_end + 1][0]] == "-"
-            ):
+            while chain_end + 1 < count and gaps[chain_end] == "-":
                 chain_end += 1
-            surface = "".join(t[2] for t in tokens[i : chain_end + 1])
+            surface = "".join(tokens[i : chain_end + 1])
             joined = stem(surface)
             if joined in vocabulary:
-                words.append(
+                append(
                     _Word(
-                        token[0],
-                        tokens[chain_end][1],
+                        bounds[2 * i + 1],
+                        bounds[2 * chain_end + 2],
                         joined,
                         surface,
                         boundary_before=pending_break,
@@ -132,45 +160,43 @@ def _words(text: str, tokens: list[tuple[int, int, str]], lexicon: Lexicon) -> l
                 pending_break = False
                 i = chain_end + 1
                 continue
-        word_stem, stop, conjunction = _info(word_text)
-        if stop:
-            determiner = determiner or word_text.lower() in _DETERMINERS
+        if flags & _STOP:
+            determiner = determiner or bool(flags & _DETERMINER)
             i += 1
             continue
-        words.append(
+        append(
             _Word(
-                token[0],
-                token[1],
+                bounds[2 * i + 1],
+                bounds[2 * i + 2],
                 word_stem,
                 word_text,
-                conjunction=conjunction,
-                boundary_before=pending_break,
-                determiner_before=determiner,
+                bool(flags & _CONJUNCTION),
+                pending_break,
+                determiner,
+                "",
+                flags,
             )
         )
         pending_break = False
         determiner = False
         i += 1
-    return words
+    return words, seen
 
 
-def _clauses(words: list[_Word]) -> list[list[_Word]]:
-    clauses: list[list[_Word]] = []
+def _clause_runs(words: list[_Word]) -> list[list[list[_Word]]]:
+    """Clauses (split at punctuation), each as its runs (split at conjunctions), empty runs
+    dropped."""
+    clauses: list[list[list[_Word]]] = []
+    runs: list[list[_Word]] = []
     for word in words:
         if not clauses or word.boundary_before:
-            clauses.append([])
-        clauses[-1].append(word)
-    return clauses
-
-
-def _runs(clause: list[_Word]) -> list[list[_Word]]:
-    runs: list[list[_Word]] = [[]]
-    for word in clause:
+            runs = [[]]
+            clauses.append(runs)
         if word.conjunction:
             runs.append([])
         else:
             runs[-1].append(word)
-    return [r for r in runs if r]
+    return [[r for r in runs if r] for runs in clauses]
 
 
 def _scan(
@@ -182,32 +208,41 @@ def _scan(
 ) -> None:
     """Every run ``words[i..j]`` whose stems are a name's; with ``must_include``, only runs of
     two or more words that hold that position. The hot loop of recognition: kept lean."""
-    vocabulary, partners, get = lexicon.vocabulary, lexicon.partners, lexicon.entries_get
+    vocabulary, partners_get, get = (
+        lexicon.vocabulary,
+        lexicon.partners.get,
+        lexicon.entries_get,
+    )
     stems = [w.stem for w in words]
-    known = [s in vocabulary for s in stems]
     count = len(words)
     limit = lexicon.max_length
-    for i in range(count):
-        if not known[i]:
+    for i, first in enumerate(stems):
+        if first not in vocabulary:
             continue
-        first = stems[i]
         if must_include is None:
             found = get((first,))
             if found and not _modifier_only(words, i):
                 out.append(Match(words[i].start, words[i].end, tuple(found), how))
-        company = partners.get(first)
-        if not company:
+        elif i > must_include:  # no later run holds that position
+            return
+        j = i + 1
+        company = partners_get(first)
+        # most words start no longer name: settle that before building anything
+        if not company or j == count or stems[j] not in company:
             continue
         bag = [first]
-        for j in range(i + 1, min(count, i + limit)):
-            if not known[j] or stems[j] not in company:
+        stop = i + limit if i + limit < count else count
+        while j < stop:
+            # partners are stems of names, so a partner is known to the vocabulary
+            following = stems[j]
+            if following not in company:
                 break
-            bag.append(stems[j])
-            if must_include is not None and not i <= must_include <= j:
-                continue
-            found = get(tuple(sorted(bag)))
-            if found:
-                out.append(Match(words[i].start, words[j].end, tuple(found), how))
+            bag.append(following)
+            if must_include is None or must_include <= j:
+                found = get(tuple(sorted(bag)))
+                if found:
+                    out.append(Match(words[i].start, words[j].end, tuple(found), how))
+            j += 1
 
 
 _ADJECTIVE_ENDINGS = ("al", "ar", "ary")
@@ -247,22 +282,43 @@ def match_sentence(text: str, start: int, end: int, lexicon: Lexicon) -> list[Ma
     >>> [sentence[m.start:m.end] for m in match_sentence(sentence, 0, len(sentence), lex)]
     ['seizures', 'ataxia']
     """
-    tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text, start, end)]
+    parts = _SPLIT.split(text[start:end])
+    tokens, gaps = parts[1::2], parts[2::2]
+    if not tokens:
+        return []
+    # bounds[2k+1], bounds[2k+2]: where word k starts and ends in ``text``
+    bounds = list(accumulate(map(len, parts), initial=start))
     found: list[Match] = []
     exact = lexicon.exact_names
-    for begin, finish, word in tokens:
-        if word in exact:
-            found += [Match(begin, finish, (e,)) for e in lexicon.lookup_exact(word)]
-    words = _words(text, tokens, lexicon)
-    for clause in _clauses(words):
-        for run in _runs(clause):
-            named: list[Match] = []
-            _scan(run, lexicon, "name", named)
-            _predicate(run, lexicon, named)
-            _spinal(run, lexicon, named)
-            found += _with_trailing_nouns(run, named)
-            _normal(run, lexicon, found)
-        _coordination(clause, lexicon, found)
+    if not exact.isdisjoint(tokens):
+        for k, word in enumerate(tokens):
+            if word in exact:
+                begin, finish = bounds[2 * k + 1], bounds[2 * k + 2]
+                found += [Match(begin, finish, (e,)) for e in lexicon.lookup_exact(word)]
+    words, seen = _words(text, tokens, gaps, bounds, lexicon)
+    for runs in _clause_runs(words):
+        for run in runs:
+            # the rarer rules run only on a run holding one of their words
+            flags = 0
+            if seen & _RARE_RULES:
+                for word in run:
+                    flags |= word.flags
+            if flags & (_COPULA_WORD | _TRAILING_WORD):
+                named: list[Match] = []
+                _scan(run, lexicon, "name", named)
+                if flags & _COPULA_WORD:
+                    _predicate(run, lexicon, named)
+                if flags & _LEVEL_LIKE:
+                    _spinal(run, lexicon, named)
+                found += _with_trailing_nouns(run, named) if flags & _TRAILING_WORD else named
+            else:
+                _scan(run, lexicon, "name", found)
+                if flags & _LEVEL_LIKE:
+                    _spinal(run, lexicon, found)
+            if flags & _NORMAL_WORD:
+                _normal(run, lexicon, found)
+        if len(runs) > 1:
+            _coordination(runs, lexicon, found)
     return found
 
 
@@ -286,6 +342,7 @@ def _with_trailing_nouns(run: list[_Word], matches: list[Match]) -> list[Match]:
 
 
 _COPULA = frozenset({"was", "were", "is", "are", "remained", "became", "appeared"})
+_RARE_RULES: Final = _COPULA_WORD | _NORMAL_WORD | _TRAILING_WORD | _LEVEL_LIKE
 _DEGREE = frozenset(
     {
         "markedly",
@@ -357,7 +414,7 @@ def _spinal(run: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:
         out.extend(m for m in found if m.end > word.end)
 
 
-def _coordination(clause: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:
+def _coordination(runs: list[list[_Word]], lexicon: Lexicon, out: list[Match]) -> None:
     """Distribute shared words over coordinated items.
 
     In ``P1 … Pk X1 and X2 S1 … Sm`` an item may pair with the words after the last item
@@ -365,7 +422,6 @@ def _coordination(clause: list[_Word], lexicon: Lexicon, out: list[Match]) -> No
     tibiae and fibulae" -> hypoplasia of the fibulae). Such a match spans from its first to its
     last word in the text, across the other item.
     """
-    runs = _runs(clause)
     if len(runs) < 2 or len(runs) > _MAX_ITEMS + 1:
         return
     vocabulary = lexicon.vocabulary
