@@ -85,6 +85,13 @@ class Lexicon:
                 for stem in key:
                     partners.setdefault(stem, set()).update(key)
         self.partners: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in partners.items()}
+        # The matcher's first question about a word, answered in one lookup: the names that are
+        # this stem alone, and the stems it shares longer names with; absent: an unknown stem.
+        empty: frozenset[str] = frozenset()
+        self.stem_info: dict[str, tuple[tuple[Entry, ...], frozenset[str]]] = {
+            stem: (tuple(entries.get((stem,), ())), self.partners.get(stem, empty))
+            for stem in self.vocabulary
+        }
 
     @classmethod
     def build(cls, kb: KnowledgeBase, *, diseases: bool = True) -> Lexicon:

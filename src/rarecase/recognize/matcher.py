@@ -208,25 +208,21 @@ def _scan(
 ) -> None:
     """Every run ``words[i..j]`` whose stems are a name's; with ``must_include``, only runs of
     two or more words that hold that position. The hot loop of recognition: kept lean."""
-    vocabulary, partners_get, get = (
-        lexicon.vocabulary,
-        lexicon.partners.get,
-        lexicon.entries_get,
-    )
+    stem_info, get = lexicon.stem_info.get, lexicon.entries_get
     stems = [w.stem for w in words]
     count = len(words)
     limit = lexicon.max_length
     for i, first in enumerate(stems):
-        if first not in vocabulary:
+        info = stem_info(first)
+        if info is None:
             continue
+        alone, company = info
         if must_include is None:
-            found = get((first,))
-            if found and not _modifier_only(words, i):
-                out.append(Match(words[i].start, words[i].end, tuple(found), how))
+            if alone and not _modifier_only(words, i):
+                out.append(Match(words[i].start, words[i].end, alone, how))
         elif i > must_include:  # no later run holds that position
             return
         j = i + 1
-        company = partners_get(first)
         # most words start no longer name: settle that before building anything
         if not company or j == count or stems[j] not in company:
             continue
