@@ -99,3 +99,26 @@ def test_a_determiner_starts_a_new_phrase_not_a_coordinated_item(annotate_text):
     mentions = annotate_text("He had a branchial anomaly and a flat face.")
     assert not any(m.text.startswith("anomaly and") for m in mentions)
     assert any(m.text == "flat face" for m in mentions)
+
+
+def test_first_item_of_a_longer_list_is_the_last_word_of_its_run(annotate_text):
+    text = "She had hypoplastic, aplastic or absent nails."
+    assert ("hypoplastic, aplastic or absent nails", "HP:0001792") in found(annotate_text, text)
+
+
+def test_a_list_ends_after_its_conjunction(annotate_text):
+    # the phrase after the comma that closes the list is no item of it
+    text = (
+        "The syndrome combines ocular, articular and auditory manifestations, "
+        "renal involvement in some."
+    )
+    result = found(annotate_text, text)
+    assert ("ocular, articular and auditory manifestations", "HP:0000478") in result
+    assert not any(t.startswith("manifestations, renal") for t, _ in result)
+
+
+def test_including_opens_a_list_not_an_item(annotate_text):
+    text = "Most manifestations, including neurological signs, were not distinct."
+    result = found(annotate_text, text)
+    assert ("neurological signs", "HP:0000707") in result
+    assert not any(t.startswith("manifestations, including") for t, _ in result)

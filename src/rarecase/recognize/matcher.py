@@ -55,7 +55,13 @@ class _Word:
 
 # Flags of a word as written, found once per distinct word (see _word_info).
 _STOP, _DETERMINER, _CONJUNCTION, _LEVEL_LIKE = 1, 2, 4, 8
-_COPULA_WORD, _NORMAL_WORD, _TRAILING_WORD = 16, 32, 64
+_COPULA_WORD, _NORMAL_WORD, _TRAILING_WORD, _INTRODUCER = 16, 32, 64, 128
+# Words that open a list of examples ("manifestations, including ophthalmic, orofacial and
+# auditory ones"): a clause boundary, so no item pairs with the words before them. No HPO name
+# holds one.
+_INTRODUCERS: Final = frozenset(
+    "including include includes particularly namely notably mainly mostly such".split()
+)
 _WORD_INFO: dict[str, tuple[str, int]] = {}
 _WORD_INFO_LIMIT = 200_000
 # The same pattern as TOKEN, captured: str.split then yields words and the gaps between them
@@ -77,6 +83,7 @@ def _word_info(word: str) -> tuple[str, int]:
         | (_COPULA_WORD if lower in _COPULA else 0)
         | (_NORMAL_WORD if lower == "normal" else 0)
         | (_TRAILING_WORD if lower in TRAILING_NOUNS else 0)
+        | (_INTRODUCER if lower in _INTRODUCERS else 0)
     )
     info = (stem(word), flags)
     if len(_WORD_INFO) < _WORD_INFO_LIMIT:
@@ -112,6 +119,11 @@ def _words(
                     append(_Word(position, position, ",", ",", True))
         word_stem, flags = info_get(word_text) or _word_info(word_text)
         seen |= flags
+        if flags & _INTRODUCER:
+            pending_break = True
+            determiner = False
+            i += 1
+            continue
         if flags & _LEVEL_LIKE:
             # "C5", "C5-6", "C5-C6", "C1-2": one word standing for the region
             level = _LEVEL.match(word_text)
@@ -183,20 +195,28 @@ def _words(
     return words, seen
 
 
-def _clause_runs(words: list[_Word]) -> list[list[list[_Word]]]:
-    """Clauses (split at punctuation), each as its runs (split at conjunctions), empty runs
-    dropped."""
-    clauses: list[list[list[_Word]]] = []
+def _clause_runs(words: list[_Word]) -> list[tuple[list[list[_Word]], list[bool]]]:
+    """Clauses (split at punctuation), each as its runs (split at conjunctions and list commas),
+    and for each run whether a real conjunction ("and", "or"), not only a comma, precedes it."""
+    clauses: list[tuple[list[list[_Word]], list[bool]]] = []
     runs: list[list[_Word]] = []
+    joins: list[bool] = []
     for word in words:
         if not clauses or word.boundary_before:
-            runs = [[]]
-            clauses.append(runs)
+            runs, joins = [[]], [False]
+            clauses.append((runs, joins))
         if word.conjunction:
-            runs.append([])
+            if runs[-1]:
+                runs.append([])
+                joins.append(False)
+            joins[-1] = joins[-1] or word.text != ","
         else:
             runs[-1].append(word)
-    return [[r for r in runs if r] for runs in clauses]
+    for runs, joins in clauses:
+        if not runs[-1]:
+            runs.pop()
+            joins.pop()
+    return clauses
 
 
 def _scan(
@@ -292,7 +312,7 @@ def match_sentence(text: str, start: int, end: int, lexicon: Lexicon) -> list[Ma
                 begin, finish = bounds[2 * k + 1], bounds[2 * k + 2]
                 found += [Match(begin, finish, (e,)) for e in lexicon.lookup_exact(word)]
     words, seen = _words(text, tokens, gaps, bounds, lexicon)
-    for runs in _clause_runs(words):
+    for runs, joins in _clause_runs(words):
         for run in runs:
             # the rarer rules run only on a run holding one of their words
             flags = 0
@@ -314,7 +334,7 @@ def match_sentence(text: str, start: int, end: int, lexicon: Lexicon) -> list[Ma
             if flags & _NORMAL_WORD:
                 _normal(run, lexicon, found)
         if len(runs) > 1:
-            _coordination(runs, lexicon, found)
+            _coordination(runs, joins, lexicon, found)
     return found
 
 
@@ -410,7 +430,9 @@ def _spinal(run: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:
         out.extend(m for m in found if m.end > word.end)
 
 
-def _coordination(runs: list[list[_Word]], lexicon: Lexicon, out: list[Match]) -> None:
+def _coordination(
+    runs: list[list[_Word]], joins: list[bool], lexicon: Lexicon, out: list[Match]
+) -> None:
     """Distribute shared words over coordinated items.
 
     In ``P1 … Pk X1 and X2 S1 … Sm`` an item may pair with the words after the last item
@@ -434,15 +456,27 @@ def _coordination(runs: list[list[_Word]], lexicon: Lexicon, out: list[Match]) -
         if len(left) >= 2 and len(right) == 1:  # shared head: "hypoplasia of the tibiae and
             # fibulae"; the second item is one word, or it is a phrase of its own
             _scan(left[:-1] + right[:1], lexicon, "coordination", out, must_include=len(left) - 1)
-    # longer lists: every one-word item shares the tail of the last item or the head of the first
-    first, last = runs[0], runs[-1]
-    for k in range(len(runs) - 2):
-        if len(runs[k]) == 1 and len(last) >= 2:
-            _scan(runs[k] + last[1:], lexicon, "coordination", out, must_include=0)
-        if len(runs[k + 2]) == 1 and len(first) >= 2:
-            _scan(
-                first[:-1] + runs[k + 2], lexicon, "coordination", out, must_include=len(first) - 1
-            )
+    # Longer lists ("A, B, C and D E"): every one-word item shares the tail of the last item or
+    # the head of the first. A list ends at the run after a real conjunction: in "A, B and C
+    # anomalies, caused by …" the words after the last comma are no item. The first item is the
+    # last word of its run ("including ophthalmic, orofacial, and auditory manifestations").
+    ends = [c for c in range(2, len(runs)) if joins[c]] if any(joins) else [len(runs) - 1]
+    for end in ends:
+        begin = end - 1
+        while begin > 0 and not joins[begin]:
+            begin -= 1
+        first, last = runs[begin], runs[end]
+        for k in range(begin, end - 1):
+            if (k == begin or len(runs[k]) == 1) and len(last) >= 2:
+                _scan(runs[k][-1:] + last[1:], lexicon, "coordination", out, must_include=0)
+            if len(runs[k + 2]) == 1 and len(first) >= 2:
+                _scan(
+                    first[:-1] + runs[k + 2],
+                    lexicon,
+                    "coordination",
+                    out,
+                    must_include=len(first) - 1,
+                )
 
 
 def _normal(run: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:
