@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import re
+import string
 import time
 from pathlib import Path
 
 import pytest
 
 from rarecase.text import Reason, clean_text
-from rarecase.text.boilerplate import RULES, classify_line
+from rarecase.text.boilerplate import LOOKALIKES, RULES, SHORT_LINE, classify_line
 from tests.text.helpers import DATA
 
 WEB = sorted(p for p in (DATA / "web").glob("*.txt") if not p.name.endswith(".expected.txt"))
@@ -161,3 +163,44 @@ def test_rows_of_page_furniture(line):
 )
 def test_clinical_lines_are_not_furniture(line):
     assert classify_line(line) is None
+
+
+def _ignorecase_twins_of_ascii_letters() -> set[str]:
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    return {c for c in re.findall("[a-z]", everything, re.I) if not c.isascii()}
+
+
+def test_lookalikes_are_every_non_ascii_letter_that_ignorecase_takes_for_ascii() -> None:
+    # The `needs` shortcut is exact only if this list is complete for the running Python.
+    assert set(LOOKALIKES) == _ignorecase_twins_of_ascii_letters()
+
+
+def test_needed_words_are_literal_in_their_patterns() -> None:
+    needing = [rule for rule in RULES if rule.needs]
+    assert len(needing) == 3
+    for rule in needing:
+        assert rule.needs == rule.needs.lower() and set(rule.needs) <= set(
+            string.ascii_lowercase + " "
+        )
+        assert rule.needs in rule.pattern.pattern.lower()
+
+
+PROSE = "The family consented to publication of this report of a rare syndrome in two siblings"
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (PROSE + ". ALL RIGHTS RESERVED.", Reason.COPYRIGHT),
+        (PROSE + "; all r\u0131ghts reserved.", Reason.COPYRIGHT),  # dotless i
+        (PROSE + " under a Creative Commons Attribution Licence.", Reason.COPYRIGHT),
+        (PROSE + " under a Creative Common\u017f licence.", Reason.COPYRIGHT),  # long s
+        ("This website uses COO\u212aIES to improve your visit. " + PROSE, Reason.COOKIE_NOTICE),
+        (PROSE + ". We use cookies.", Reason.COOKIE_NOTICE),
+        (PROSE + ", who ate cookies.", None),
+        (PROSE + ", all rights of whom were reserved.", None),
+    ],
+)
+def test_long_lines_with_and_without_the_needed_word(line: str, reason: Reason | None) -> None:
+    assert len(line) >= SHORT_LINE
+    assert classify_line(line) == reason

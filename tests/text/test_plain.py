@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import gzip
 import os
+import random
 
 import pytest
 
 from rarecase.errors import InputError, UnsupportedFormatError
 from rarecase.text import MAX_DOCUMENT_CHARS, Format, read_path, read_source
-from rarecase.text.reader import MAX_FILE_BYTES
+from rarecase.text.plain import _HEADING, _headings
+from rarecase.text.reader import MAX_FILE_BYTES, document_base
 from tests.text.helpers import DATA, check_offsets
 
 
@@ -36,6 +38,20 @@ def test_binary_file_is_refused_in_one_line() -> None:
 def test_control_characters_count_as_binary() -> None:
     with pytest.raises(UnsupportedFormatError, match="binary"):
         read_source(bytes(range(1, 32)) * 20, name="odd.bin")
+
+
+def test_over_two_percent_of_control_characters_is_binary() -> None:
+    heavy = "a" * 97 + "\x01\x1b\x7f"
+    with pytest.raises(UnsupportedFormatError) as caught:
+        read_source(heavy, name="odd.txt")
+    assert "(3 control characters in its first 100)" in str(caught.value)
+    [doc] = read_source("a" * 98 + "\x01\x1b", name="ok.txt")  # two percent is still text
+    assert doc.text.startswith("a")
+
+
+def test_tabs_form_feeds_and_line_ends_are_not_control_characters() -> None:
+    [doc] = read_source("She had\tseizures.\x0c\r\nHe had none.\r" * 50, name="ok.txt")
+    assert "seizures" in doc.text
 
 
 @pytest.mark.parametrize("data", [b"", b"  \n\t ", "   "])
@@ -150,3 +166,25 @@ def test_a_text_over_the_limit_is_refused_in_one_line() -> None:
 def test_western_legacy_encodings(raw: bytes, expected: str) -> None:
     [doc] = read_source(raw, name="legacy.txt")
     assert doc.text == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "base"),
+    [
+        ("x.txt", "x"), ("case12", "case12"), (".hidden", ".hidden"), ("..", ".."),
+        (".", "stdin"), ("...", "..."), ("a:b.txt", "a:b"), ("dir/x.txt", "x"),
+        ("x.txt.gz", "x"), ("x.", "x"), ("a\\b.txt", "a\\b"), ("dir/", "dir"), ("-", "stdin"),
+    ],
+)  # fmt: skip
+def test_document_base(name: str, base: str) -> None:
+    assert document_base(name) == base
+
+
+def test_headings_are_those_of_finditer() -> None:
+    rng = random.Random(2)
+    pieces = ["Background", "case report", "Results.", ":", " ", "\t", "\n", "x", ".", "Abstract"]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 25)))
+        for start in range(len(text) + 1):
+            fast = [m.span() for m in _headings(text, start)]
+            assert fast == [m.span() for m in _HEADING.finditer(text, start)], (text, start)

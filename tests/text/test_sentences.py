@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import random
 import time
 
 import pytest
 
 from rarecase.text import split_sentences
+from rarecase.text.sentences import _BOUNDARY, _boundaries
 
 
 def pieces(text: str) -> list[str]:
@@ -90,3 +92,18 @@ def test_fast_on_many_abstracts() -> None:
     for _ in range(2000):
         split_sentences(abstract)
     assert time.perf_counter() - started < 4.0  # > 500 abstracts a second even on a slow CI
+
+
+def _random_texts(count: int) -> list[str]:
+    parts = [*"aB7 \t\n.!?'\"\u201d)([", "e.g.", "Fig. 2", "  \n \n"]
+    rng = random.Random(1)
+    return ["".join(rng.choice(parts) for _ in range(rng.randrange(1, 40))) for _ in range(count)]
+
+
+def test_boundaries_are_those_of_the_single_regex() -> None:
+    texts = [*_random_texts(3000), 'Stop... Go!? "Yes." (No.) [1]\n\nA.\nB', "x.\n \n\nY"]
+    for text in texts:
+        for start, stop in [(0, len(text)), (1, len(text) - 1), (len(text) // 2, len(text))]:
+            fast = [(m.span(), m.lastgroup) for m in _boundaries(text, start, stop)]
+            slow = [(m.span(), m.lastgroup) for m in _BOUNDARY.finditer(text, start, stop)]
+            assert fast == slow, (text, start, stop)

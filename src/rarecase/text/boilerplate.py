@@ -52,20 +52,27 @@ SHORT_LINE: Final = 80
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One boilerplate pattern; ``whole`` rules must match the entire stripped line."""
+    """One boilerplate pattern; ``whole`` rules must match the entire stripped line.
+
+    ``needs``, when set, is a lower-case word that every match contains as literal pattern text:
+    a line whose lower-cased form lacks it is skipped without running the regex. These
+    unanchored rules scan the whole of every long prose line, and were most of the cost of
+    reading an abstract.
+    """
 
     pattern: re.Pattern[str]
     reason: Reason
     short_only: bool = True
     whole: bool = True
+    needs: str = ""
 
 
 def _short(reason: Reason, *alternatives: str) -> Rule:
     return Rule(re.compile("(?:" + "|".join(alternatives) + r")[\s.:!?]*", re.I), reason)
 
 
-def _anywhere(reason: Reason, pattern: str) -> Rule:
-    return Rule(re.compile(pattern, re.I), reason, short_only=False, whole=False)
+def _anywhere(reason: Reason, pattern: str, needs: str = "") -> Rule:
+    return Rule(re.compile(pattern, re.I), reason, short_only=False, whole=False, needs=needs)
 
 
 _NAV_WORDS: Final = (
@@ -96,12 +103,15 @@ _SOCIAL_WORD: Final = (
 RULES: Final[tuple[Rule, ...]] = (
     # Specific at any length.
     _anywhere(Reason.COPYRIGHT, r"^(?:©|\(c\)\s*(?:19|20)\d\d|copyright\b)"),
-    _anywhere(Reason.COPYRIGHT, r"\ball rights reserved\b"),
-    _anywhere(Reason.COPYRIGHT, r"\bcreative commons\b.{0,200}\blicen[cs]e"),
+    _anywhere(Reason.COPYRIGHT, r"\ball rights reserved\b", needs="all rights reserved"),
+    _anywhere(
+        Reason.COPYRIGHT, r"\bcreative commons\b.{0,200}\blicen[cs]e", needs="creative commons"
+    ),
     _anywhere(Reason.COPYRIGHT, r"^(?:this|the) (?:article|work) is licen[cs]ed under\b"),
     _anywhere(
         Reason.COOKIE_NOTICE,
         r"\bwe use (?:\w+ ){0,4}cookies\b|\b(?:site|website) uses cookies\b|^cookie settings\b",
+        needs="cookie",
     ),
     _anywhere(Reason.COOKIE_NOTICE, r"^by (?:continuing|using) (?:to (?:use|browse) )?this"),
     _anywhere(Reason.DISCLAIMER, r"^disclaimer\b"),
@@ -239,10 +249,21 @@ _ITEM_SEPARATORS: Final = (
 )
 
 
+_LONG_RULES: Final = tuple(rule for rule in RULES if not rule.short_only)
+
+# The characters other than ASCII letters that re.IGNORECASE matches to an ASCII letter (tested):
+# dotted and dotless i, long s, Kelvin sign. ``str.lower`` keeps the dotless i and the long s and
+# turns the dotted I into two characters, so on a line holding one a rule may match although its
+# ``needs`` word is missing from ``line.lower()``; such lines run every rule.
+LOOKALIKES: Final = "\u0130\u0131\u017f\u212a"
+
+
 def _classify_whole(line: str) -> Reason | None:
-    short = len(line) < SHORT_LINE
-    for rule in RULES:
-        if rule.short_only and not short:
+    rules = RULES if len(line) < SHORT_LINE else _LONG_RULES
+    ascii_like = line.isascii() or not any(char in line for char in LOOKALIKES)
+    lowered = line.lower() if ascii_like else None
+    for rule in rules:
+        if rule.needs and lowered is not None and rule.needs not in lowered:
             continue
         hit = rule.pattern.fullmatch(line) if rule.whole else rule.pattern.search(line)
         if hit:
@@ -291,9 +312,16 @@ def clean_text(text: str) -> tuple[str, list[Removed]]:
         kept_any = kept_any or reason is None
         reasons[i] = reason
     _mark_trailing_citations(text, lines, reasons)
-    kept = [text[s:e].rstrip() for (s, e), r in zip(lines, reasons, strict=True) if r is None]
-    cleaned = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+    kept = "\n".join(
+        [text[s:e].rstrip() for (s, e), r in zip(lines, reasons, strict=True) if r is None]
+    )
+    if "\n\n\n" in kept:  # the regex has no literal prefix: a scan of every character
+        kept = _BLANK_LINES.sub("\n\n", kept)
+    cleaned = kept.strip()
     return cleaned, _removed_runs(text, lines, reasons)
+
+
+_BLANK_LINES: Final = re.compile(r"\n{3,}")
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

@@ -61,10 +61,11 @@ def detect_format(data: str, name: str = "") -> Format:
         found = _xml_format(head, name)
         if found is not None:
             return found
-    first = head.split("\n", 1)[0]
-    if _PUBTATOR.match(first):
+    if _PUBTATOR.match(head):  # cannot run past the first line: digits, bars and a letter
         return Format.PUBTATOR
-    if _looks_like_html(head) or (PurePath(name).suffix.lower() in _HTML_NAMES and "<" in head):
+    if "<" not in head:  # no tag: neither test below can hold, and both cost a scan
+        return Format.TEXT
+    if _looks_like_html(head) or PurePath(name).suffix.lower() in _HTML_NAMES:
         return Format.HTML
     return Format.TEXT
 

@@ -9,6 +9,7 @@ sections. ``source`` is the decoded input with ``\\n`` line ends, and the offset
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Final
 
 from rarecase.text.boilerplate import clean_text
@@ -64,14 +65,35 @@ def text_sections(text: str) -> tuple[str, list[Section]]:
                 body_start += 1
     if body_start < len(text):
         sections.append(Section(title="Abstract", kind="abstract", start=body_start, end=len(text)))
-    heads = [m for m in _HEADING.finditer(text, body_start) if m.group("h").lower() != "abstract"]
+    heads = [m for m in _headings(text, body_start) if m.group("h").lower() != "abstract"]
     for i, match in enumerate(heads):
         start = match.start("h")
         end = heads[i + 1].start() if i + 1 < len(heads) else len(text)
-        end = len(text[:end].rstrip())
+        while end > 0 and text[end - 1].isspace():  # rstrip without copying the text before
+            end -= 1
         label = match.group("h")
         sections.append(Section(title=label, kind=kind_for_heading(label), start=start, end=end))
     return title, sections
+
+
+def _headings(text: str, start: int) -> Iterator[re.Match[str]]:
+    """The matches of ``_HEADING.finditer(text, start)``, tried only at line starts.
+
+    A heading begins a line and never runs past its end, so matching at each line start finds
+    the same headings; finditer would try the pattern at every character.
+    """
+    line = start
+    if line > 0 and text[line - 1] != "\n":
+        line = text.find("\n", line) + 1
+        if line == 0:
+            return
+    while True:
+        match = _HEADING.match(text, line)
+        if match is not None:
+            yield match
+        line = text.find("\n", line) + 1
+        if line == 0:
+            return
 
 
 def _looks_like_title(line: str) -> bool:
