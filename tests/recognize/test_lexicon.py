@@ -1,3 +1,5 @@
+from importlib import resources
+
 from rarecase.ontology import load
 from rarecase.recognize.lexicon import Kind, Lexicon
 from rarecase.recognize.normalize import name_stems
@@ -55,3 +57,24 @@ def test_common_clinical_abbreviations(hpo):
     lexicon = Lexicon.load(hpo)
     assert [e.concepts for e in lexicon.lookup_exact("ESRD")] == [("HP:0003774",)]
     assert lexicon.lookup_exact("ID") == []  # ambiguous: not listed
+
+
+def test_clinical_phrases_file_names_current_terms_by_their_labels(hpo):
+    text = resources.files("rarecase.recognize").joinpath("data/clinical_phrases.tsv")
+    rows = [
+        line.split("\t")
+        for line in text.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert len(rows) > 50
+    for phrase, ident, label in rows:
+        assert hpo.is_current(ident), phrase
+        assert hpo.label(ident) == label, phrase
+
+
+def test_clinical_phrases_are_names_below_exact_synonyms(hpo):
+    lexicon = Lexicon.load(hpo)
+    [entry, *_] = lexicon.lookup(name_stems("skin lesions"))
+    assert entry.concepts == ("HP:0011355",) and entry.rank == 2
+    # a phrase never displaces a term's own name: "seizure disorder" is listed, "seizure" is not
+    assert lexicon.lookup(name_stems("seizures"))[0].rank < 2

@@ -64,3 +64,7 @@ def test_overstemmed():
     assert overstemmed("collectionism")
     assert not overstemmed("obesity")
     assert not overstemmed("seizures")
+
+
+def test_face_facies_and_facial_share_a_stem():
+    assert stem("face") == stem("facies") == stem("facial")

@@ -134,6 +134,8 @@ class Lexicon:
                     add(Entry(Kind.PHENOTYPE, (term,), shorter, 3))
         for entry in _clinical_abbreviations(kb):
             add(entry)
+        for entry in _clinical_phrases(kb):
+            add(entry)
         if diseases:
             for entry in _disease_entries(kb):
                 add(entry)
@@ -232,6 +234,27 @@ def _clinical_abbreviations(kb: KnowledgeBase) -> Iterable[Entry]:
             )
             continue
         yield Entry(Kind.PHENOTYPE, (str(kb.term_id(index)),), short.strip(), 1, True)
+
+
+def _clinical_phrases(kb: KnowledgeBase) -> Iterable[Entry]:
+    """Entries from data/clinical_phrases.tsv: phrases in common clinical use that HPO lacks
+    ("skin lesions", "learning difficulties"), ranked as non-exact synonyms."""
+    text = resources.files("rarecase.recognize").joinpath("data/clinical_phrases.tsv")
+    for number, line in enumerate(text.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        phrase, ident, *_ = line.split("\t")
+        try:
+            index, _ = kb.resolve(ident.strip())
+        except UnknownTermError:
+            log.warning(
+                "clinical_phrases.tsv:%d: %s unknown to HPO %s; skipped",
+                number,
+                ident,
+                kb.hpo_version,
+            )
+            continue
+        yield Entry(Kind.PHENOTYPE, (str(kb.term_id(index)),), phrase.strip(), 2)
 
 
 def _disease_entries(kb: KnowledgeBase) -> Iterable[Entry]:

@@ -109,6 +109,7 @@ _SAME_MEANING: Final[dict[str, tuple[str, ...]]] = {
     "stomach": ("gastric",),
     "intestine": ("intestinal", "bowel"),
     "lip": ("labial",),
+    "face": ("facies", "facial"),
     "tongue": ("lingual",),
     "jaw": ("mandible", "mandibular"),
     "abnormality": (
