@@ -122,3 +122,19 @@ def test_including_opens_a_list_not_an_item(annotate_text):
     result = found(annotate_text, text)
     assert ("neurological signs", "HP:0000707") in result
     assert not any(t.startswith("manifestations, including") for t, _ in result)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("She has been seizure-free for two years.", "HP:0001250"),
+        ("An erysipelas-like erythema spread over the shin.", "HP:0001055"),
+    ],
+)
+def test_free_and_like_suffixes_disown_the_word(annotate_text, text, absent):
+    assert all(m.id != absent for m in annotate_text(text))
+
+
+def test_other_hyphen_suffixes_keep_the_finding(annotate_text):
+    ids = {m.id for m in annotate_text("He had a fever-triggered event.")}
+    assert "HP:0001945" in ids

@@ -51,6 +51,8 @@ class _Word:
     determiner_before: bool = False  # "and a flat face": a new phrase, not a coordinated item
     region: str = ""  # for a spinal level: "cervical", "thoracic", "lumbar", "sacral"
     flags: int = 0  # which of the rarer rules the word calls for (_COPULA_WORD, …)
+    # "seizure-free", "acrochordon-like": a suffix says the word names no finding of its own
+    disowned: bool = False
 
 
 # Flags of a word as written, found once per distinct word (see _word_info).
@@ -59,6 +61,7 @@ _COPULA_WORD, _NORMAL_WORD, _TRAILING_WORD, _INTRODUCER = 16, 32, 64, 128
 # Words that open a list of examples ("manifestations, including ophthalmic, orofacial and
 # auditory ones"): a clause boundary, so no item pairs with the words before them. No HPO name
 # holds one.
+_DISOWNING: Final = frozenset({"free", "like"})
 _INTRODUCERS: Final = frozenset(
     "including include includes particularly namely notably mainly mostly such".split()
 )
@@ -187,6 +190,7 @@ def _words(
                 determiner,
                 "",
                 flags,
+                i + 1 < count and gaps[i] == "-" and tokens[i + 1].lower() in _DISOWNING,
             )
         )
         pending_break = False
@@ -238,7 +242,7 @@ def _scan(
             continue
         alone, company = info
         if must_include is None:
-            if alone and not _modifier_only(words, i):
+            if alone and not words[i].disowned and not _modifier_only(words, i):
                 out.append(Match(words[i].start, words[i].end, alone, how))
         elif i > must_include:  # no later run holds that position
             return
@@ -256,7 +260,7 @@ def _scan(
             bag.append(following)
             if must_include is None or must_include <= j:
                 found = get(tuple(sorted(bag)))
-                if found:
+                if found and not words[j].disowned:
                     out.append(Match(words[i].start, words[j].end, tuple(found), how))
             j += 1
 
