@@ -64,6 +64,7 @@ def test_overstemmed():
     assert overstemmed("collectionism")
     assert not overstemmed("obesity")
     assert not overstemmed("seizures")
+    assert not overstemmed("hypopigmentation")  # a nominalising ending cuts no meaning
 
 
 def test_face_facies_and_facial_share_a_stem():

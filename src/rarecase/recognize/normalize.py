@@ -256,5 +256,7 @@ def overstemmed(word: str) -> bool:
     whole = fold(word)
     if len(whole) > 4 and whole.endswith("s") and not whole.endswith(_KEEP_S):
         whole = whole[:-1]  # a plural ending cuts nothing of the meaning
+    if whole.endswith("ation"):
+        whole = whole[:-5]  # nor does a nominalising one ("hypopigmentation" ~ hypopigment)
     kept = len(_raw_stem(word))
     return len(whole) - kept >= 6 or kept < 0.5 * len(whole)
