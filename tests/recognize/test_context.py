@@ -26,7 +26,7 @@ def judged(annotate_text, text, words):
             "was not seen",
         ),
         ("Possible myopathy was suggested by the biopsy.", "myopathy", "uncertain", "Possible"),
-        ("A seizure disorder could not be excluded.", "seizure", "uncertain", None),
+        ("A seizure disorder could not be excluded.", "seizure disorder", "uncertain", None),
         ("There was no increase in seizure frequency.", "seizure frequency", "present", None),
         ("She had no fever, but severe headache began at night.", "headache", "present", None),
     ],
@@ -135,3 +135,20 @@ def test_absent_as_an_adjective_is_no_negation(annotate_text):
     assert status == "present"
     status, _, _ = judged(annotate_text, "Fever absent for two days.", "Fever")
     assert status == "excluded"
+
+
+def test_sentence_context_nearest_governing_cue_and_clause_end():
+    """The status cue is the nearest of those governing the mention; ";" ends a clause."""
+    from rarecase.recognize.context import SentenceContext
+
+    text = "Her brother had no seizures; she had ataxia but possibly no scoliosis."
+    context = SentenceContext(text, 0, len(text), default_rules())
+
+    def status(words):
+        start = text.index(words)
+        found, cue = context.status(start, start + len(words))
+        return found.value, cue.text if cue else None
+
+    assert status("seizures") == ("excluded", "had no")
+    assert status("ataxia") == ("present", None)  # "had no" stops at ";"
+    assert status("scoliosis") == ("excluded", "no")  # "no" is nearer than "possibly"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from rarecase.errors import KnowledgeError
 from rarecase.recognize.mention import Cue, Status, Subject
@@ -66,6 +66,7 @@ class Rules:
     combined: re.Pattern[str]  # every rule in one pass; group rN is rule N
     # the same, case-sensitive, for lower-cased text: three times faster than IGNORECASE
     combined_lower: re.Pattern[str]
+    rule_at: dict[int, Rule]  # group number in ``combined`` -> its rule
 
 
 def _compile(pattern: str, where: str) -> re.Pattern[str]:
@@ -119,6 +120,7 @@ def parse_rules(data: dict[str, Any], where: str = "context_rules.json") -> Rule
         optional("forward_stops"),
         combined,
         combined_lower,
+        {combined.groupindex[f"r{n}"]: rule for n, rule in enumerate(rules)},
     )
 
 
@@ -130,9 +132,9 @@ def default_rules() -> Rules:
     return parse_rules(json.loads(text))
 
 
-@dataclass(frozen=True, slots=True)
-class _Hit:
-    rule: Rule
+class _Hit(NamedTuple):  # a tuple: built for every cue found, several per sentence
+    category: Category
+    direction: Direction
     start: int
     end: int
     text: str
@@ -144,6 +146,7 @@ class SentenceContext:
     def __init__(self, text: str, start: int, end: int, rules: Rules) -> None:
         self.start, self.end = start, end
         self.text = text
+        self.rules = rules
         # whose a sentence's findings are when no cue says: set by the caller from the section
         self.default_subject = Subject.PATIENT
         self.relatives_count = True  # False in a title: its findings are the patient's
@@ -156,85 +159,137 @@ class SentenceContext:
         else:
             found = rules.combined.finditer(sentence)
         self.hits: list[_Hit] = []
+        # each judgement asks for a few categories: sorted once here, in sentence order
+        self._status_hits: list[_Hit] = []
+        self._family: list[_Hit] = []
+        self._other_patient: list[_Hit] = []
+        self._generic: list[_Hit] = []
+        self._person: list[_Hit] = []  # patient or person cues
+        self._strong: list[_Hit] = []  # patient cues
+        groups = {
+            Category.NEGATION: (self._status_hits,),
+            Category.UNCERTAINTY: (self._status_hits,),
+            Category.FAMILY: (self._family,),
+            Category.OTHER_PATIENT: (self._other_patient,),
+            Category.GENERIC: (self._generic,),
+            Category.PATIENT: (self._person, self._strong),
+            Category.PERSON: (self._person,),
+        }
+        rule_at = rules.rule_at
         for m in found:
-            rule = rules.rules[int(str(m.lastgroup)[1:])]
+            rule = rule_at[m.lastindex or 0]
             if rule.category is not Category.PSEUDO:
                 a, b = m.span()
-                self.hits.append(_Hit(rule, start + a, start + b, sentence[a:b]))
-        self.terminators = sorted(start + m.start() for m in rules.terminator.finditer(sentence))
-        self.backward_stops = (
-            sorted(start + m.end() for m in rules.backward_stop.finditer(sentence))
-            if rules.backward_stop
-            else []
-        )
-        self.forward_stops = (
-            sorted(start + m.start() for m in rules.forward_stop.finditer(sentence))
-            if rules.forward_stop
-            else []
-        )
+                hit = _Hit(rule.category, rule.direction, start + a, start + b, sentence[a:b])
+                self.hits.append(hit)
+                for group in groups[rule.category]:
+                    group.append(hit)
+        # clause bounds and stops: found when a scoped cue first needs them (most never do)
+        self._terminators: list[int] | None = None
+        self._backward_stops: list[int] | None = None
+        self._forward_stops: list[int] | None = None
+
+    @property
+    def terminators(self) -> list[int]:
+        if self._terminators is None:
+            # finditer's matches come in order and do not overlap: starts and ends are sorted
+            self._terminators = [
+                self.start + m.start()
+                for m in self.rules.terminator.finditer(self.text[self.start : self.end])
+            ]
+        return self._terminators
+
+    @property
+    def backward_stops(self) -> list[int]:
+        if self._backward_stops is None:
+            stop = self.rules.backward_stop
+            sentence = self.text[self.start : self.end]
+            self._backward_stops = (
+                [self.start + m.end() for m in stop.finditer(sentence)] if stop else []
+            )
+        return self._backward_stops
+
+    @property
+    def forward_stops(self) -> list[int]:
+        if self._forward_stops is None:
+            stop = self.rules.forward_stop
+            sentence = self.text[self.start : self.end]
+            self._forward_stops = (
+                [self.start + m.start() for m in stop.finditer(sentence)] if stop else []
+            )
+        return self._forward_stops
 
     def _clause(self, position: int) -> tuple[int, int]:
-        i = bisect_left(self.terminators, position)
-        left = self.terminators[i - 1] if i else self.start
-        right = self.terminators[i] if i < len(self.terminators) else self.end
+        terminators = self.terminators
+        i = bisect_left(terminators, position)
+        left = terminators[i - 1] if i else self.start
+        right = terminators[i] if i < len(terminators) else self.end
         return left, right
 
     def _governs(self, hit: _Hit, start: int, end: int) -> bool:
-        direction = hit.rule.direction
+        direction = hit.direction
         if direction is Direction.SENTENCE:
             return True
         if direction is Direction.REST:  # from the cue to the end of the sentence, or its clause
+            if hit.end <= start:
+                return True
             left, right = self._clause(hit.start)
-            return hit.end <= start or (left <= start and end <= right)
+            return left <= start and end <= right
         if hit.start < end and start < hit.end:  # a cue overlapping the mention is part of it
             return False
         if direction is Direction.FORWARD:
-            left, right = self._clause(hit.end)
+            if not (hit.end <= start and start - hit.end <= _MAX_REACH):
+                return False
             if any(hit.end <= stop < start for stop in self.forward_stops):
                 return False
-            return hit.end <= start and end <= right and start - hit.end <= _MAX_REACH
+            return end <= self._clause(hit.end)[1]
         if direction is Direction.BACKWARD:
-            left, right = self._clause(hit.start)
+            if not (end <= hit.start and hit.start - end <= _MAX_REACH):
+                return False
             if any(end <= stop <= hit.start for stop in self.backward_stops):
                 return False
-            return left <= start and end <= hit.start and hit.start - end <= _MAX_REACH
+            return self._clause(hit.start)[0] <= start
         left, right = self._clause(hit.start)  # CLAUSE: either side, same clause
         return left <= start and end <= right
 
-    def _nearest(self, categories: tuple[Category, ...], start: int, end: int) -> _Hit | None:
-        found = [
-            h for h in self.hits if h.rule.category in categories and self._governs(h, start, end)
-        ]
-        if not found:
-            return None
-        return min(found, key=lambda h: min(abs(h.end - start), abs(end - h.start)))
+    def _nearest(self, hits: list[_Hit], start: int, end: int) -> _Hit | None:
+        """The governing hit closest to the mention; of equally close ones, the first."""
+        best = None
+        best_distance = 0
+        for hit in hits:  # one pass, no list: called for every mention and category
+            if self._governs(hit, start, end):
+                distance = min(abs(hit.end - start), abs(end - hit.start))
+                if best is None or distance < best_distance:
+                    best, best_distance = hit, distance
+        return best
 
     def status(self, start: int, end: int) -> tuple[Status, Cue | None]:
-        hit = self._nearest((Category.NEGATION, Category.UNCERTAINTY), start, end)
+        hit = self._nearest(self._status_hits, start, end)
         if hit is None:
             return Status.PRESENT, None
-        status = Status.EXCLUDED if hit.rule.category is Category.NEGATION else Status.UNCERTAIN
+        status = Status.EXCLUDED if hit.category is Category.NEGATION else Status.UNCERTAIN
         return status, Cue(hit.text, hit.start, hit.end)
 
     def subject(self, start: int, end: int, default: Subject) -> tuple[Subject, Cue | None]:
-        strong = [h for h in self.hits if h.rule.category is Category.PATIENT]
-        for category, subject in (
-            (Category.FAMILY, Subject.FAMILY),
-            (Category.OTHER_PATIENT, Subject.OTHER_PATIENT),
+        for hits, subject in (
+            (self._family, Subject.FAMILY),
+            (self._other_patient, Subject.OTHER_PATIENT),
         ):
-            hit = self._nearest((category,), start, end)
-            if hit is not None and category is Category.FAMILY and not self.relatives_count:
+            hit = self._nearest(hits, start, end)
+            if hit is not None and subject is Subject.FAMILY and not self.relatives_count:
                 # a title's "in two sisters", "in a boy and his father": the patient among them
                 before = self.text[max(self.start, hit.start - 14) : hit.start].lower()
                 if " in " in f" {before}" or " and " in f" {before}":
                     hit = None
             # "a previously reported girl had X, but our patient had no Y": the patient again
-            if hit is not None and not any(hit.end <= p.start and p.end <= start for p in strong):
+            if hit is not None and not any(
+                hit.end <= p.start and p.end <= start for p in self._strong
+            ):
                 return subject, Cue(hit.text, hit.start, hit.end)
-        generic = self._nearest((Category.GENERIC,), start, end)
-        person = self._nearest((Category.PATIENT, Category.PERSON), start, end)
-        if generic is not None and person is None:
+        # a patient or person cue cancels a generic one; with neither, the section decides
+        if any(self._governs(hit, start, end) for hit in self._person):
+            return Subject.PATIENT, None
+        generic = self._nearest(self._generic, start, end)
+        if generic is not None:
             return Subject.GENERIC, Cue(generic.text, generic.start, generic.end)
-        if person is None and default is not Subject.PATIENT:
-            return default, None
-        return Subject.PATIENT, None
+        return default, None

@@ -57,11 +57,17 @@ class Recognizer:
         # the short form in "long form (SF)" belongs to the long form's mention
         matches = [(m, s) for m, s in matches if m.start not in definitions] + extra
         contexts: dict[tuple[int, int], SentenceContext] = {}
-        mentions = [
-            self._mention(document, match, sentence, contexts, kind, concepts, name)
-            for match, sentence in matches
-            for kind, concepts, name in _readings(match)
-        ]
+        mentions = []
+        seen: set[tuple[int, int, str]] = set()
+        for match, sentence in matches:
+            for kind, concepts, name in _readings(match):
+                # the first reading of a span and id is the one kept: judge no later copy
+                key = (match.start, match.end, concepts[0])
+                if key not in seen:
+                    seen.add(key)
+                    mentions.append(
+                        self._mention(document, match, sentence, contexts, kind, concepts, name)
+                    )
         return _mark_nested(_dedupe(mentions), self.kb)
 
     # -- abbreviations ------------------------------------------------------------------
@@ -73,15 +79,20 @@ class Recognizer:
     ) -> tuple[list[tuple[Match, tuple[int, int]]], set[int]]:
         """Uses of an abbreviation the text defines: "Townes-Brocks syndrome (TBS)" … "TBS",
         and the positions of the definitions themselves."""
-        ends: dict[int, list[Match]] = {}
-        for match, _ in matches:
-            if match.how == "name":
-                ends.setdefault(match.end, []).append(match)
+        ends: dict[int, list[Match]] | None = None  # built at the first "(": most texts have none
         defined: dict[str, tuple[Entry, ...]] = {}
         definitions: set[int] = set()
         for found in _DEFINITION.finditer(text):
-            before = text[: found.start()].rstrip()
-            candidates = ends.get(len(before), [])
+            if ends is None:
+                ends = {}
+                for match, _ in matches:
+                    if match.how == "name":
+                        ends.setdefault(match.end, []).append(match)
+            # where text[: found.start()].rstrip() would end, without copying the whole prefix
+            before = found.start()
+            while before and text[before - 1].isspace():
+                before -= 1
+            candidates = ends.get(before, [])
             if candidates:
                 longest = min(candidates, key=lambda m: m.start)
                 short = found.group(1)
@@ -93,6 +104,9 @@ class Recognizer:
         sentence_list = list(sentences)
         extra: list[tuple[Match, tuple[int, int]]] = []
         for start, end in sentence_list:
+            sentence = text[start:end]
+            if not any(short in sentence for short in defined):  # no use here: skip tokenising
+                continue
             for token in TOKEN.finditer(text, start, end):
                 word = token.group()
                 key = word if word in defined else word[:-1] if word.endswith("s") else ""
@@ -167,10 +181,16 @@ def _readings(match: Match) -> list[tuple[Kind, tuple[str, ...], str]]:
     Orphanet entry), OMIM first.
     """
     readings: list[tuple[Kind, tuple[str, ...], str]] = []
-    phenotypes = [e for e in match.entries if e.kind is Kind.PHENOTYPE]
-    if phenotypes:
-        readings.append((Kind.PHENOTYPE, phenotypes[0].concepts, phenotypes[0].name))
-    diseases = [e for e in match.entries if e.kind is Kind.DISEASE]
+    phenotype = None
+    diseases = []
+    for entry in match.entries:  # one pass: called for every match
+        if entry.kind is Kind.PHENOTYPE:
+            if phenotype is None:
+                phenotype = entry
+        elif entry.kind is Kind.DISEASE:
+            diseases.append(entry)
+    if phenotype is not None:
+        readings.append((Kind.PHENOTYPE, phenotype.concepts, phenotype.name))
     if diseases:
         best = min(e.rank for e in diseases)
         pooled = dict.fromkeys(c for e in diseases if e.rank == best for c in e.concepts)
@@ -208,25 +228,32 @@ def _mark_nested(mentions: list[Mention], kb: KnowledgeBase) -> list[Mention]:
     Not flagged: the parts of a coordination, and a head word naming an ancestor of the longer
     mention's term ("colitis" in "ulcerative colitis"): both are mentions in their own right.
     """
-    result = []
-    for mention in mentions:
+    # One sweep by start, longest first, so that every container of a mention comes before it;
+    # only mentions still open at its start are compared, not all pairs (long texts).
+    order = sorted(range(len(mentions)), key=lambda i: (mentions[i].start, -mentions[i].end))
+    nested = [False] * len(mentions)
+    open_: list[Mention] = []  # possible containers: not coordinations, not yet ended
+    for i in order:
+        mention = mentions[i]
+        start, end = mention.start, mention.end
+        open_ = [other for other in open_ if other.end >= start]
         containers = [
             other
-            for other in mentions
-            if other is not mention
-            and other.kind is mention.kind
-            and other.start <= mention.start
-            and mention.end <= other.end
-            and (other.end - other.start) > (mention.end - mention.start)
-            and other.how != "coordination"
+            for other in open_
+            if other.kind is mention.kind
+            and end <= other.end
+            and (other.end - other.start) > (end - start)
         ]
-        head_of = any(
-            other.end == mention.end
-            and mention.kind is Kind.PHENOTYPE
-            and other.id != mention.id
-            and kb.is_ancestor(mention.id, other.id)
-            for other in containers
-        )
-        nested = bool(containers) and not head_of
-        result.append(replace(mention, nested=True) if nested else mention)
-    return result
+        if containers:
+            nested[i] = not any(
+                other.end == end
+                and mention.kind is Kind.PHENOTYPE
+                and other.id != mention.id
+                and kb.is_ancestor(mention.id, other.id)
+                for other in containers
+            )
+        if mention.how != "coordination":
+            open_.append(mention)
+    return [
+        replace(m, nested=True) if flag else m for m, flag in zip(mentions, nested, strict=True)
+    ]
