@@ -1,5 +1,7 @@
 from importlib import resources
 
+import pytest
+
 from rarecase.ontology import load
 from rarecase.recognize.lexicon import Kind, Lexicon
 from rarecase.recognize.normalize import name_stems
@@ -59,14 +61,17 @@ def test_common_clinical_abbreviations(hpo):
     assert lexicon.lookup_exact("ID") == []  # ambiguous: not listed
 
 
-def test_clinical_phrases_file_names_current_terms_by_their_labels(hpo):
-    text = resources.files("rarecase.recognize").joinpath("data/clinical_phrases.tsv")
+@pytest.mark.parametrize(
+    ("table", "least"), [("clinical_phrases.tsv", 50), ("negating_words.tsv", 10)]
+)
+def test_tables_name_current_terms_by_their_labels(hpo, table, least):
+    text = resources.files("rarecase.recognize").joinpath(f"data/{table}")
     rows = [
         line.split("\t")
         for line in text.read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     ]
-    assert len(rows) > 50
+    assert len(rows) >= least
     for phrase, ident, label in rows:
         assert hpo.is_current(ident), phrase
         assert hpo.label(ident) == label, phrase
@@ -78,3 +83,10 @@ def test_clinical_phrases_are_names_below_exact_synonyms(hpo):
     assert entry.concepts == ("HP:0011355",) and entry.rank == 2
     # a phrase never displaces a term's own name: "seizure disorder" is listed, "seizure" is not
     assert lexicon.lookup(name_stems("seizures"))[0].rank < 2
+
+
+def test_negating_words_are_folded_and_survive_the_cache(hpo):
+    built = Lexicon.build(hpo)
+    assert Lexicon.load(hpo).negating == built.negating  # read from the cache folder
+    assert built.negating["normocalcemic"][0].concepts == ("HP:0004363",)
+    assert all(word == word.lower() and "ae" not in word for word in built.negating)

@@ -138,3 +138,10 @@ def test_free_and_like_suffixes_disown_the_word(annotate_text, text, absent):
 def test_other_hyphen_suffixes_keep_the_finding(annotate_text):
     ids = {m.id for m in annotate_text("He had a fever-triggered event.")}
     assert "HP:0001945" in ids
+
+
+def test_one_word_can_name_a_finding_as_absent(annotate_text):
+    mentions = annotate_text("On admission she was afebrile and normocalcaemic.")
+    absent = {m.id: (m.status.value, m.status_cue.text if m.status_cue else None) for m in mentions}
+    assert absent["HP:0001945"] == ("excluded", "afebrile")
+    assert absent["HP:0004363"] == ("excluded", "normocalcaemic")

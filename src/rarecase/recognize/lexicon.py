@@ -17,6 +17,7 @@ import re
 import tempfile
 from collections.abc import Iterable
 from enum import StrEnum
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -25,7 +26,7 @@ from rarecase.errors import UnknownTermError
 from rarecase.ontology.ids import Subontology
 from rarecase.ontology.knowledge import KnowledgeBase
 from rarecase.recognize import normalize as _normalize_module
-from rarecase.recognize.normalize import STOPWORDS, name_keys, overstemmed, tokenize
+from rarecase.recognize.normalize import STOPWORDS, fold, name_keys, overstemmed, tokenize
 
 
 class Kind(StrEnum):
@@ -69,10 +70,15 @@ class Lexicon:
     """
 
     def __init__(
-        self, entries: dict[tuple[str, ...], list[Entry]], exact: dict[str, list[Entry]]
+        self,
+        entries: dict[tuple[str, ...], list[Entry]],
+        exact: dict[str, list[Entry]],
+        negating: dict[str, list[Entry]] | None = None,
     ) -> None:
         self._entries = entries
         self._exact = exact
+        # "afebrile" -> Fever: one word that names a finding as absent, by its folded form
+        self.negating = negating or {}
         self.exact_names = frozenset(exact)
         self.entries_get = entries.get  # the matcher's hot lookup, bound once
         self.max_length = max((len(k) for k in entries), default=0)
@@ -136,12 +142,15 @@ class Lexicon:
             add(entry)
         for entry in _clinical_phrases(kb):
             add(entry)
+        negating: dict[str, list[Entry]] = {}
+        for entry in _table_entries(kb, "negating_words.tsv", rank=1):
+            negating.setdefault(fold(entry.name), []).append(entry)
         if diseases:
             for entry in _disease_entries(kb):
                 add(entry)
         for found in entries.values():
             found.sort(key=lambda e: (e.kind != Kind.PHENOTYPE, e.rank))
-        return cls(entries, exact)
+        return cls(entries, exact, negating)
 
     @classmethod
     def load(cls, kb: KnowledgeBase) -> Lexicon:
@@ -163,6 +172,7 @@ class Lexicon:
         data = {
             "entries": [[list(k), [_entry_json(e) for e in v]] for k, v in self._entries.items()],
             "exact": [[k, [_entry_json(e) for e in v]] for k, v in self._exact.items()],
+            "negating": [[k, [_entry_json(e) for e in v]] for k, v in self.negating.items()],
         }
         try:
             handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -176,7 +186,8 @@ class Lexicon:
     def _from_json(cls, data: dict[str, Any]) -> Lexicon:
         entries = {tuple(k): [_entry_from(e) for e in v] for k, v in data["entries"]}
         exact = {str(k): [_entry_from(e) for e in v] for k, v in data["exact"]}
-        return cls(entries, exact)
+        negating = {str(k): [_entry_from(e) for e in v] for k, v in data["negating"]}
+        return cls(entries, exact, negating)
 
     def lookup(self, key: tuple[str, ...]) -> list[Entry]:
         """Entries whose sorted content stems equal ``key`` (already sorted)."""
@@ -195,11 +206,17 @@ class Lexicon:
 log = logging.getLogger(__name__)
 
 
+# The data tables a lexicon is built from: an edit to one must not be hidden by an old cache.
+_TABLES = ("clinical_abbreviations.tsv", "clinical_phrases.tsv", "negating_words.tsv")
+
+
 def _fingerprint() -> str:
     code = "".join(
         Path(module.__file__ or "").read_text(encoding="utf-8")
         for module in (_normalize_module, __import__(__name__, fromlist=["_"]))
     )
+    data = resources.files("rarecase.recognize").joinpath("data")
+    code += "".join(data.joinpath(name).read_text(encoding="utf-8") for name in _TABLES)
     return hashlib.sha256(code.encode()).hexdigest()[:12]
 
 
@@ -236,10 +253,24 @@ def _clinical_abbreviations(kb: KnowledgeBase) -> Iterable[Entry]:
         yield Entry(Kind.PHENOTYPE, (str(kb.term_id(index)),), short.strip(), 1, True)
 
 
+@cache
+def negating_words() -> frozenset[str]:
+    """The folded words of data/negating_words.tsv, for the matcher's per-word flags."""
+    text = resources.files("rarecase.recognize").joinpath("data/negating_words.tsv")
+    lines = text.read_text(encoding="utf-8").splitlines()
+    return frozenset(fold(line.split("\t")[0]) for line in lines if line.strip() and line[0] != "#")
+
+
 def _clinical_phrases(kb: KnowledgeBase) -> Iterable[Entry]:
-    """Entries from data/clinical_phrases.tsv: phrases in common clinical use that HPO lacks
-    ("skin lesions", "learning difficulties"), ranked as non-exact synonyms."""
-    text = resources.files("rarecase.recognize").joinpath("data/clinical_phrases.tsv")
+    """Phrases in common clinical use that HPO lacks ("skin lesions", "learning
+    difficulties"), ranked as non-exact synonyms."""
+    return _table_entries(kb, "clinical_phrases.tsv", rank=2)
+
+
+def _table_entries(kb: KnowledgeBase, name: str, *, rank: int) -> Iterable[Entry]:
+    """Phenotype entries from a ``phrase<TAB>HPO id[<TAB>label]`` table in data/; an id this
+    HPO release does not know is skipped with a warning, a moved one is followed."""
+    text = resources.files("rarecase.recognize").joinpath(f"data/{name}")
     for number, line in enumerate(text.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
@@ -247,14 +278,9 @@ def _clinical_phrases(kb: KnowledgeBase) -> Iterable[Entry]:
         try:
             index, _ = kb.resolve(ident.strip())
         except UnknownTermError:
-            log.warning(
-                "clinical_phrases.tsv:%d: %s unknown to HPO %s; skipped",
-                number,
-                ident,
-                kb.hpo_version,
-            )
+            log.warning("%s:%d: %s unknown to HPO %s; skipped", name, number, ident, kb.hpo_version)
             continue
-        yield Entry(Kind.PHENOTYPE, (str(kb.term_id(index)),), phrase.strip(), 2)
+        yield Entry(Kind.PHENOTYPE, (str(kb.term_id(index)),), phrase.strip(), rank)
 
 
 def _disease_entries(kb: KnowledgeBase) -> Iterable[Entry]:

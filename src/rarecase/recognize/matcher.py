@@ -19,8 +19,8 @@ from importlib import resources
 from itertools import accumulate, pairwise
 from typing import Final
 
-from rarecase.recognize.lexicon import Entry, Lexicon
-from rarecase.recognize.normalize import CONJUNCTIONS, STOPWORDS, TOKEN, overstemmed, stem
+from rarecase.recognize.lexicon import Entry, Lexicon, negating_words
+from rarecase.recognize.normalize import CONJUNCTIONS, STOPWORDS, TOKEN, fold, overstemmed, stem
 
 _DETERMINERS = frozenset({"a", "an", "the", "this", "these", "those", "its", "their"})
 _BREAK = re.compile(r"[;:()\[\]{}.!?]")
@@ -57,7 +57,7 @@ class _Word:
 
 # Flags of a word as written, found once per distinct word (see _word_info).
 _STOP, _DETERMINER, _CONJUNCTION, _LEVEL_LIKE = 1, 2, 4, 8
-_COPULA_WORD, _NORMAL_WORD, _TRAILING_WORD, _INTRODUCER = 16, 32, 64, 128
+_COPULA_WORD, _NORMAL_WORD, _TRAILING_WORD, _INTRODUCER, _NEGATING = 16, 32, 64, 128, 256
 # Words that open a list of examples ("manifestations, including ophthalmic, orofacial and
 # auditory ones"): a clause boundary, so no item pairs with the words before them. No HPO name
 # holds one.
@@ -87,6 +87,7 @@ def _word_info(word: str) -> tuple[str, int]:
         | (_NORMAL_WORD if lower == "normal" else 0)
         | (_TRAILING_WORD if lower in TRAILING_NOUNS else 0)
         | (_INTRODUCER if lower in _INTRODUCERS else 0)
+        | (_NEGATING if fold(lower) in negating_words() else 0)
     )
     info = (stem(word), flags)
     if len(_WORD_INFO) < _WORD_INFO_LIMIT:
@@ -316,6 +317,11 @@ def match_sentence(text: str, start: int, end: int, lexicon: Lexicon) -> list[Ma
                 begin, finish = bounds[2 * k + 1], bounds[2 * k + 2]
                 found += [Match(begin, finish, (e,)) for e in lexicon.lookup_exact(word)]
     words, seen = _words(text, tokens, gaps, bounds, lexicon)
+    if seen & _NEGATING:
+        # "afebrile", "normocalcaemic": the finding named absent, like "normal X"
+        for k, word in enumerate(tokens):
+            for entry in lexicon.negating.get(fold(word.lower()), ()):
+                found.append(Match(bounds[2 * k + 1], bounds[2 * k + 2], (entry,), "normal"))
     for runs, joins in _clause_runs(words):
         for run in runs:
             # the rarer rules run only on a run holding one of their words
