@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from itertools import accumulate, pairwise
-from typing import Final
+from typing import Final, NamedTuple
 
 from rarecase.recognize.lexicon import Entry, Lexicon, negating_words
 from rarecase.recognize.normalize import CONJUNCTIONS, STOPWORDS, TOKEN, fold, overstemmed, stem
@@ -30,9 +30,9 @@ _REGION = {"c": "cervical", "t": "thoracic", "l": "lumbar", "s": "sacral"}
 _MAX_ITEMS = 6
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """A name found in the text: its span, the entries it matched, and how."""
+class Match(NamedTuple):
+    """A name found in the text: its span, the entries it matched, and how (a tuple: the
+    matcher makes thousands, and a frozen dataclass costs several times more to build)."""
 
     start: int
     end: int
@@ -58,6 +58,7 @@ class _Word:
 # Flags of a word as written, found once per distinct word (see _word_info).
 _STOP, _DETERMINER, _CONJUNCTION, _LEVEL_LIKE = 1, 2, 4, 8
 _COPULA_WORD, _NORMAL_WORD, _TRAILING_WORD, _INTRODUCER, _NEGATING = 16, 32, 64, 128, 256
+_SPECIAL_HANDLING = _STOP | _CONJUNCTION | _LEVEL_LIKE | _INTRODUCER
 # Words that open a list of examples ("manifestations, including ophthalmic, orofacial and
 # auditory ones"): a clause boundary, so no item pairs with the words before them. No HPO name
 # holds one.
@@ -123,6 +124,24 @@ def _words(
                     append(_Word(position, position, ",", ",", True))
         word_stem, flags = info_get(word_text) or _word_info(word_text)
         seen |= flags
+        if not flags & _SPECIAL_HANDLING and gaps[i] != "-":
+            # most words: a content word standing alone
+            append(
+                _Word(
+                    bounds[2 * i + 1],
+                    bounds[2 * i + 2],
+                    word_stem,
+                    word_text,
+                    False,
+                    pending_break,
+                    determiner,
+                    "",
+                    flags,
+                )
+            )
+            pending_break = determiner = False
+            i += 1
+            continue
         if flags & _INTRODUCER:
             pending_break = True
             determiner = False
