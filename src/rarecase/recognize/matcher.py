@@ -142,6 +142,11 @@ def _words(
             pending_break = determiner = False
             i += 1
             continue
+        if flags & _STOP and gaps[i] != "-":
+            # the next most common: a stop word (no stop word is a level or an introducer)
+            determiner = determiner or bool(flags & _DETERMINER)
+            i += 1
+            continue
         if flags & _INTRODUCER:
             pending_break = True
             determiner = False
@@ -425,7 +430,7 @@ _CHANGE = frozenset(
 def _predicate(run: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:
     """ "C-reactive protein was raised": the subject and its predicate name one finding."""
     for k, word in enumerate(run):
-        if word.text.lower() not in _COPULA or k == 0:
+        if not word.flags & _COPULA_WORD or k == 0:  # the flag says text.lower() in _COPULA
             continue
         j = k + 1
         while j < len(run) and run[j].text.lower() in _DEGREE:
@@ -511,7 +516,7 @@ def _coordination(
 def _normal(run: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:
     """ "normal renal function" names the term "Abnormal renal function", excluded."""
     for k, word in enumerate(run):
-        if word.text.lower() == "normal" and k + 1 < len(run):
+        if word.flags & _NORMAL_WORD and k + 1 < len(run):  # the word "normal"
             swapped = [*run[:k], _Word(word.start, word.end, _ABNORMAL, word.text), *run[k + 1 :]]
             found: list[Match] = []
             _scan(swapped, lexicon, "normal", found, must_include=k)
