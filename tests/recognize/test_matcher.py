@@ -145,3 +145,8 @@ def test_one_word_can_name_a_finding_as_absent(annotate_text):
     absent = {m.id: (m.status.value, m.status_cue.text if m.status_cue else None) for m in mentions}
     assert absent["HP:0001945"] == ("excluded", "afebrile")
     assert absent["HP:0004363"] == ("excluded", "normocalcaemic")
+
+
+def test_serum_is_a_stop_word_like_circulating(annotate_text):
+    [calcium] = [m for m in annotate_text("Serum calcium was normal.") if m.id == "HP:0004363"]
+    assert calcium.status.value == "excluded"
