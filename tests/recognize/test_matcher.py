@@ -56,11 +56,11 @@ def test_adjective_qualifying_a_noun_is_no_mention(annotate_text):
 
 
 def test_verbs_break_a_phrase(annotate_text):
-    ids = {m.id for m in annotate_text("The papules are cutaneous and small.")}
-    assert "HP:0200034" in ids  # "papules" alone
-    assert not any(
-        m.text == "papules are cutaneous" for m in annotate_text("The papules are cutaneous.")
-    )
+    # a verb is no stop word: "papules spread to cutaneous" is no "cutaneous papule"; only a
+    # copula with its predicate completes a name ("her skin was soft")
+    mentions = annotate_text("The papules spread to cutaneous folds.")
+    assert "HP:0200034" in {m.id for m in mentions}  # "papules" alone
+    assert not any(m.text.startswith("papules spread") for m in mentions)
 
 
 def test_disease_names_are_kept_apart(annotate_text):
@@ -150,3 +150,7 @@ def test_one_word_can_name_a_finding_as_absent(annotate_text):
 def test_serum_is_a_stop_word_like_circulating(annotate_text):
     [calcium] = [m for m in annotate_text("Serum calcium was normal.") if m.id == "HP:0004363"]
     assert calcium.status.value == "excluded"
+
+
+def test_any_predicate_can_complete_a_name(annotate_text):
+    assert ("skin was soft", "HP:0000977") in found(annotate_text, "Her skin was soft.")

@@ -407,28 +407,11 @@ _DEGREE = frozenset(
         "still",
     }
 )
-_CHANGE = frozenset(
-    {
-        "raised",
-        "elevated",
-        "high",
-        "increased",
-        "low",
-        "reduced",
-        "decreased",
-        "diminished",
-        "absent",
-        "prolonged",
-        "enlarged",
-        "abnormal",
-        "impaired",
-        "delayed",
-    }
-)
 
 
 def _predicate(run: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:
-    """ "C-reactive protein was raised": the subject and its predicate name one finding."""
+    """ "C-reactive protein was raised", "her skin was soft": the subject and its predicate name
+    one finding; "renal function was normal" names the abnormality, excluded."""
     for k, word in enumerate(run):
         if not word.flags & _COPULA_WORD or k == 0:  # the flag says text.lower() in _COPULA
             continue
@@ -437,14 +420,12 @@ def _predicate(run: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:
             j += 1
         if j >= len(run):
             continue
-        predicate = run[j].text.lower()
-        if predicate in _CHANGE:
+        if run[j].text.lower() not in ("normal", "unremarkable"):
             sequence = [*run[max(0, k - 6) : k], run[j]]
             found: list[Match] = []
             _scan(sequence, lexicon, "name", found, must_include=len(sequence) - 1)
             out.extend(found)
-        elif predicate in ("normal", "unremarkable"):
-            # "renal function was normal": the abnormality is excluded
+        else:
             swapped = _Word(run[j].start, run[j].end, _ABNORMAL, run[j].text)
             sequence = [*run[max(0, k - 6) : k], swapped]
             found = []
