@@ -152,3 +152,70 @@ def test_sentence_context_nearest_governing_cue_and_clause_end():
     assert status("seizures") == ("excluded", "had no")
     assert status("ataxia") == ("present", None)  # "had no" stops at ";"
     assert status("scoliosis") == ("excluded", "no")  # "no" is nearer than "possibly"
+
+
+def _hits(matches):
+    return [(m.lastindex, m.start(), m.end()) for m in matches]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "no increase in seizures, no fever.",
+        "not only ataxia but no seizures",
+        "a 3-year-old boy and his 10-year-old sister; mother had fever",
+        "mother had fever (no rash) [not seen] x-no y non-no no-one",
+        "fever: negative, fever : negative, fever  negative, result:negative",
+        "gram-negative rods; is it possible? ?",
+        "smith et al. reported a 3-year-old boy; up to 50% of patients, 12 % of cases",
+        "it can not be excluded and could not be ruled out; absent for two days, absent",
+        "",
+        "no",
+    ],
+)
+def test_scan_finds_what_one_combined_pattern_finds(sentence):
+    rules = default_rules()
+    assert rules.finders is not None
+    assert _hits(rules.scan(sentence)) == _hits(rules.combined_lower.finditer(sentence))
+
+
+def test_a_pseudo_cue_still_hides_its_negation():
+    rules = default_rules()
+    found = [
+        (rules.rule_at[m.lastindex].category.value, m.group())
+        for m in rules.scan("there was no increase in pain and no fever")
+    ]
+    assert found == [("pseudo", "no increase"), ("negation", "no")]
+
+
+def test_scan_agrees_with_finditer_on_rules_it_must_multiply_out():
+    """Leading groups, optional and repeated tokens, anchors and lookaheads, on random text."""
+    import random
+
+    patterns = [
+        "ab|a(?:c|d)?e",
+        "x+y|(?:p|pq)r*s",
+        "\\d+[- ]?q|:?\\s*k",
+        "^m|n(?=o)|a b",
+        "(?:a|x)??b|e{2}",
+        "b",
+    ]
+    rules = parse_rules(
+        {
+            "rules": [
+                {"category": "negation", "direction": "forward", "pattern": p} for p in patterns
+            ]
+        }
+    )
+    assert rules.finders is not None
+    generator = random.Random(7)
+    for _ in range(3000):
+        text = "".join(generator.choices("abcdexyqprsmnok :-1", k=generator.randrange(14)))
+        assert _hits(rules.scan(text)) == _hits(rules.combined_lower.finditer(text)), text
+
+
+def test_scan_without_finders_for_rules_with_groups_of_their_own():
+    rule = {"category": "negation", "direction": "forward", "pattern": "(n)o"}
+    rules = parse_rules({"rules": [rule]})
+    assert rules.finders is None
+    assert [m.group() for m in rules.scan("no, no")] == ["no", "no"]

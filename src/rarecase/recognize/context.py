@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -47,6 +48,15 @@ _TOP_KEYS = frozenset(
 )
 # A forward or backward scope reaches at most this far (characters) from its cue.
 _MAX_REACH = 160
+# Regex syntax as the cue finder reads it (``_cue_finders``): what is not one literal character,
+# and what may follow a token as its quantifier.
+_SPECIAL = frozenset(".^$*+?{}[]|()\\")
+_QUANTIFIERS = frozenset("*+?{")
+# A rule alternative multiplied out into more pieces than this is kept whole: more would bloat
+# the finder rather than speed it.
+_MAX_PIECES = 64
+# A comment or a verbose group may hide a parenthesis: such a rule is copied whole.
+_OPAQUE = re.compile(r"\(\?(?:#|[a-zA-Z-]*x)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +77,42 @@ class Rules:
     # the same, case-sensitive, for lower-cased text: three times faster than IGNORECASE
     combined_lower: re.Pattern[str]
     rule_at: dict[int, Rule]  # group number in ``combined`` -> its rule
+    # (at 0, after a separator): where some cue starts; None for rules it cannot read
+    finders: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+
+    def scan(self, lowered: str) -> list[re.Match[str]]:
+        """The matches of ``combined_lower.finditer(lowered)``, found three times faster.
+
+        finditer tries every alternative of every rule, some 400, at each word start. The
+        finders hold the same alternatives merged on their leading characters, so one pass
+        rejects most words at their first letter or two and lists the places where some cue
+        starts; only there does ``combined_lower`` run, to choose the first rule in file order
+        as finditer would. A place inside the cue just found is skipped, as finditer skips it.
+
+        >>> rules = default_rules()
+        >>> [(rules.rule_at[m.lastindex or 0].category.value, m.group())
+        ...  for m in rules.scan("no increase in pain. no fever, not only cough")]
+        [('pseudo', 'no increase'), ('negation', 'no'), ('pseudo', 'not only')]
+        """
+        combined = self.combined_lower
+        if self.finders is None:
+            return list(combined.finditer(lowered))
+        at_start, after = self.finders
+        starts = [m.end() for m in after.finditer(lowered)]
+        if at_start.match(lowered) is not None:
+            starts.insert(0, 0)
+        found: list[re.Match[str]] = []
+        end = 0
+        for start in starts:
+            if start >= end:
+                match = combined.match(lowered, start)
+                if match is None or match.end() == start:
+                    # not with these rules; an empty cue would need finditer's own rule for
+                    # where to look next
+                    return list(combined.finditer(lowered))
+                found.append(match)
+                end = match.end()
+        return found
 
 
 def _compile(pattern: str, where: str) -> re.Pattern[str]:
@@ -74,6 +120,153 @@ def _compile(pattern: str, where: str) -> re.Pattern[str]:
         return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE)
     except re.error as error:
         raise KnowledgeError(where, f"bad pattern {pattern!r}: {error}") from None
+
+
+def _token_end(pattern: str, i: int) -> int:
+    """Where the token at ``i`` (an escape, a class, a group or one character) ends; -1 where it
+    does not end, and the pattern is left as it is."""
+    c = pattern[i]
+    if c == "\\":
+        return i + 2 if i + 1 < len(pattern) else -1
+    if c == "[":
+        j = i + 1
+        if pattern.startswith("^", j):
+            j += 1
+        if pattern.startswith("]", j):  # a "]" first is a member
+            j += 1
+        while j < len(pattern) and pattern[j] != "]":
+            j += 2 if pattern[j] == "\\" else 1
+        return j + 1 if j < len(pattern) else -1
+    if c == "(":
+        depth, j = 0, i
+        while j < len(pattern):
+            if pattern[j] in "\\[":
+                j = _token_end(pattern, j)
+                if j < 0:
+                    return -1
+                continue
+            depth += (pattern[j] == "(") - (pattern[j] == ")")
+            j += 1
+            if depth == 0:
+                return j
+        return -1
+    return i + 1
+
+
+def _alternatives(pattern: str) -> list[str] | None:
+    """The top-level alternatives of ``pattern``; None if it cannot be read."""
+    found, start, i = [], 0, 0
+    while i < len(pattern):
+        if pattern[i] == "|":
+            found.append(pattern[start:i])
+            start = i = i + 1
+        elif pattern[i] == ")":
+            return None
+        else:
+            i = _token_end(pattern, i)
+            if i < 0:
+                return None
+    return [*found, pattern[start:]]
+
+
+def _literal_head(piece: str) -> tuple[str, str] | None:
+    """``(character, rest)`` if ``piece`` begins with one literal character, unquantified."""
+    end = _token_end(piece, 0) if piece else -1
+    if end < 0 or piece[end : end + 1] in _QUANTIFIERS:
+        return None
+    token = piece[:end]
+    if len(token) == 1 and token not in _SPECIAL:
+        return token, piece[1:]
+    if len(token) == 2 and token[0] == "\\" and token[1].isascii() and not token[1].isalnum():
+        return token[1], piece[2:]  # an escaped punctuation mark: "\\?"
+    return None
+
+
+def _expand(piece: str, depth: int = 8) -> list[str]:
+    """Pieces matching, together, the same strings as ``piece`` at the same places, with its
+    leading group or quantified token multiplied out so that most begin with a letter:
+    ``(?:a|b)c`` gives ``ac``, ``bc``; ``x?y`` gives ``xy``, ``y``; ``x+y`` gives ``xx*y``.
+    Which piece matches first may change, so the pieces only say whether some cue matches."""
+    end = _token_end(piece, 0) if piece and depth else -1
+    if end < 0 or piece[0] in "|)":
+        return [piece]
+    token, rest = piece[:end], piece[end:]
+    quantifier = rest[:1]
+    if quantifier == "{" or (rest[1:2] == "+" and quantifier in ("?", "*", "+")):
+        return [piece]  # a counted repeat, or a possessive one (it never gives back)
+    if quantifier in ("?", "*", "+"):
+        rest = rest[2:] if rest[1:2] == "?" else rest[1:]  # lazy or greedy: the same strings
+    else:
+        quantifier = ""
+    if token.startswith("("):
+        inner = _alternatives(token[3:-1]) if token.startswith("(?:") else None
+        if inner is None or quantifier in ("*", "+"):
+            return [piece]
+        heads = [a + rest for a in inner] + ([rest] if quantifier == "?" else [])
+    elif quantifier == "?":
+        heads = [token + rest, rest]
+    elif quantifier:  # "x+" is "xx*"; "x*" is that or nothing
+        heads = [f"{token}{token}*{rest}"] + ([rest] if quantifier == "*" else [])
+    else:
+        return [piece]
+    pieces = [p for head in heads for p in _expand(head, depth - 1)]
+    return pieces if len(pieces) <= _MAX_PIECES else [piece]
+
+
+class _Trie(dict[str, "_Trie"]):
+    """Pieces after a shared literal beginning: by next character, and the rests of those
+    whose literal beginning ends here."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rests: set[str] = set()
+
+    def alternatives(self) -> list[str]:
+        """Alternatives matching what the pieces match after the beginning, in an order of
+        their own: the pieces only say whether some cue matches."""
+        found = []
+        for character, child in sorted(self.items()):
+            below = child.alternatives()
+            found.append(
+                re.escape(character) + (below[0] if len(below) == 1 else f"(?:{'|'.join(below)})")
+            )
+        return found + sorted(self.rests)
+
+
+def _trie(pieces: list[str]) -> str:
+    """One pattern matching what any of ``pieces`` matches, their leading literal characters
+    shared, so that the regex engine rejects most words at their first character or two (it
+    tries an alternative that begins with a literal only where that literal is)."""
+    root = _Trie()
+    for piece in pieces:
+        node = root
+        while (head := _literal_head(piece)) is not None:
+            character, piece = head
+            node = node.setdefault(character, _Trie())
+        node.rests.add(piece)
+    return "|".join(root.alternatives())
+
+
+def _cue_finders(patterns: list[str]) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """Patterns finding where some rule matches: at 0, and after a character that is no word
+    character or hyphen (the place is the match's end); found by one pass in C, whose search
+    skips from separator to separator. None where the patterns cannot be read."""
+    pieces = []
+    for pattern in patterns:
+        alternatives = None if _OPAQUE.search(pattern) else _alternatives(pattern)
+        if alternatives is None:
+            pieces.append(f"(?:{pattern})")
+            continue
+        for alternative in alternatives:
+            pieces += _expand(alternative)
+    body = _trie(pieces)
+    try:
+        return (
+            re.compile(rf"(?:{body})(?![\w-])"),
+            re.compile(rf"[^\w-](?=(?:{body})(?![\w-]))"),
+        )
+    except re.error:
+        return None
 
 
 def parse_rules(data: dict[str, Any], where: str = "context_rules.json") -> Rules:
@@ -112,6 +305,9 @@ def parse_rules(data: dict[str, Any], where: str = "context_rules.json") -> Rule
     raw = "|".join(f"(?P<r{n}>{r['pattern']})" for n, r in enumerate(data.get("rules", [])))
     combined = re.compile(rf"(?<![\w-])(?:{raw})(?![\w-])", re.IGNORECASE)
     combined_lower = re.compile(rf"(?<![\w-])(?:{raw})(?![\w-])")
+    # with a group of their own, a rule's alternatives could not be copied into the finders
+    readable = 0 < len(rules) == combined_lower.groups
+    patterns = [r["pattern"] for r in data.get("rules", [])]
     return Rules(
         int(data.get("version", 0)),
         tuple(rules),
@@ -121,6 +317,7 @@ def parse_rules(data: dict[str, Any], where: str = "context_rules.json") -> Rule
         combined,
         combined_lower,
         {combined.groupindex[f"r{n}"]: rule for n, rule in enumerate(rules)},
+        _cue_finders(patterns) if readable else None,
     )
 
 
@@ -154,8 +351,9 @@ class SentenceContext:
         # One pass over the sentence with every rule: at each place the first rule in file
         # order wins, so a pseudo-cue ("no increase in") hides the negation inside it.
         lowered = sentence.lower()
+        found: Iterable[re.Match[str]]
         if len(lowered) == len(sentence):  # offsets survive lower-casing (nearly always)
-            found = rules.combined_lower.finditer(lowered)
+            found = rules.scan(lowered)
         else:
             found = rules.combined.finditer(sentence)
         self.hits: list[_Hit] = []
