@@ -29,6 +29,13 @@ def judged(annotate_text, text, words):
         ("A seizure disorder could not be excluded.", "seizure disorder", "uncertain", None),
         ("There was no increase in seizure frequency.", "seizure frequency", "present", None),
         ("She had no fever, but severe headache began at night.", "headache", "present", None),
+        ("Appendicitis had been ruled out earlier.", "Appendicitis", "excluded", "been ruled out"),
+        (
+            "Imaging raised the possibility of scoliosis.",
+            "scoliosis",
+            "uncertain",
+            "possibility of",
+        ),
     ],
 )
 def test_status(annotate_text, text, words, status, cue):
