@@ -284,3 +284,23 @@ def test_analyze_says_which_of_several_documents(cli):
     code, out, err = cli("analyze", "--format", "json", str(xml))
     assert code == 0 and "holds 2 documents; analysing the first" in err
     assert json.loads(out)["document"]["pmid"]
+
+
+def test_eval_recognition_lists_misses(cli, tmp_path):
+    # gold that names one finding the text has and one it lacks, and omits one it has
+    text = "She had seizures and ataxia."
+    line = {
+        "id": "m1",
+        "text": text,
+        "mentions": [
+            {"start": 8, "end": 16, "id": "HP:0001250"},
+            {"start": 21, "end": 27, "id": "HP:0001252"},
+        ],
+    }
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    code, out, _ = cli("eval", "recognition", "--gold", str(gold), "--misses", "5")
+    assert code == 0
+    found_part, _, missed_part = out.partition("in gold, not found:")
+    assert "'ataxia' HP:0001251 Ataxia" in found_part
+    assert "'ataxia' HP:0001252 Hypotonia" in missed_part

@@ -633,6 +633,12 @@ def eval_recognition(
     show_errors: Annotated[
         int, typer.Option("--errors", help="List this many context errors.")
     ] = 0,
+    show_misses: Annotated[
+        int,
+        typer.Option(
+            "--misses", help="List this many false positives and as many false negatives."
+        ),
+    ] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Mention- and document-level precision, recall and F1; status and subject accuracy."""
@@ -669,6 +675,13 @@ def eval_recognition(
             f"  {error['doc']}: {error['text']!r} gold {error['gold']} found {error['found']}"
             f" cue {error['cue']!r} | {error['sentence']}"
         )
+    for kind, name in (("fp", "found, not in gold"), ("fn", "in gold, not found")):
+        misses = [m for m in report.misses if m["kind"] == kind][:show_misses]
+        if misses:
+            out.print(f"  {name}:")
+        for miss in misses:
+            words = f" {miss['text']!r}" if miss["text"] else ""
+            out.print(f"    {miss['doc']}:{words} {miss['id']} {miss['label']}")
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -188,6 +188,8 @@ class Report:
     subject_total: int = 0
     subject_right: int = 0
     errors: list[dict[str, object]] = field(default_factory=list)
+    # recognition errors, for a curator to read: {"doc", "kind": "fp"|"fn", "text", "id", "label"}
+    misses: list[dict[str, object]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -246,6 +248,9 @@ def evaluate(
         predicted = {(m.start, m.end, _pick(kb, m.concepts, gold_ids)) for m in found}
         report.documents += 1
         report.mention.add(predicted, expected)
+        for kind, spans in (("fp", predicted - expected), ("fn", expected - predicted)):
+            for start, end, ident in sorted(spans):
+                report.misses.append(_miss(kb, doc.id, kind, ident, doc.text[start:end]))
         report.document.add({p[2] for p in predicted}, {g[2] for g in expected})
         gold_patient = {
             _current(kb, g.id)
@@ -317,6 +322,18 @@ def _evaluate_file(gold: GoldDocument, recognizer: Recognizer, report: Report) -
         {_current(kb, m.id) for m in patient if m.status.value == "excluded"},
         {_current(kb, g) for g in gold.excluded},
     )
+    found_specific = _most_specific(kb, found_present)
+    for kind, ids in (("fp", found_specific - present), ("fn", present - found_specific)):
+        for ident in sorted(ids):
+            report.misses.append(_miss(kb, gold.id, kind, ident, ""))
+
+
+def _miss(kb: KnowledgeBase, doc: str, kind: str, ident: str, text: str) -> dict[str, object]:
+    try:
+        label = kb.label(ident) if ident.startswith("HP:") else kb.disease(ident).name
+    except (KeyError, UnknownTermError):
+        label = ""
+    return {"doc": doc, "kind": kind, "text": text, "id": ident, "label": label}
 
 
 def _document(gold: GoldDocument) -> tuple[Document, bool]:
