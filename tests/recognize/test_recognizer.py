@@ -45,3 +45,108 @@ def test_mentions_come_in_text_order_longest_first(recognizer):
     keys = [(m.start, -m.end, m.id) for m in mentions]
     assert keys == sorted(keys)
     assert len(set(keys)) == len(keys)
+
+
+# -- the subject carried across sentences by a pronoun ------------------------------------------
+
+
+def subjects(annotate_text, text):
+    """Each phenotype's subject and cue, by its words (each appears once in these texts)."""
+    return {
+        m.text: (m.subject.value, m.subject_cue.text if m.subject_cue else None)
+        for m in annotate_text(text)
+        if m.kind.value == "phenotype"
+    }
+
+
+def test_pronoun_after_a_relative_carries_the_relative(annotate_text):
+    found = subjects(
+        annotate_text,
+        "Her younger brother had seizures from the age of two. He also developed ataxia.",
+    )
+    assert found["seizures"][0] == "family"
+    subject, cue = found["ataxia"]
+    assert subject == "family"
+    assert cue.startswith("He") and "brother" in cue  # the pronoun, and whom it stands for
+
+
+def test_pronoun_after_a_cited_patient_carries_the_cited_patient(annotate_text):
+    found = subjects(
+        annotate_text,
+        "Smith et al. described a 9-year-old boy with the same variant. "
+        "He had cataracts and deafness.",
+    )
+    assert found["cataracts"][0] == found["deafness"][0] == "other_patient"
+
+
+def test_pronoun_of_the_other_gender_is_the_patient(annotate_text):
+    found = subjects(annotate_text, "Her brother had seizures. She had ataxia.")
+    assert found["seizures"][0] == "family"
+    assert found["ataxia"] == ("patient", None)
+    found = subjects(
+        annotate_text,
+        "Smith et al. described a 9-year-old boy with the same variant. She had cataracts.",
+    )
+    assert found["cataracts"][0] == "patient"
+
+
+def test_run_goes_on_until_the_patient_is_named(annotate_text):
+    found = subjects(
+        annotate_text,
+        "Her sister had seizures. Later, she developed dysarthria. "
+        "Her MRI showed cerebellar atrophy. Our patient had no ataxia.",
+    )
+    assert [found[words][0] for words in ("dysarthria", "cerebellar atrophy", "ataxia")] == [
+        "family",
+        "family",
+        "patient",
+    ]
+    found = subjects(annotate_text, "Her father had seizures. In contrast, our patient had ataxia.")
+    assert found["ataxia"][0] == "patient"
+
+
+def test_plural_relatives_are_they(annotate_text):
+    found = subjects(annotate_text, "His parents had hearing loss. They also had cataracts.")
+    assert found["cataracts"][0] == "family"
+    found = subjects(annotate_text, "His parents had hearing loss. He also had cataracts.")
+    assert found["cataracts"][0] == "patient"
+
+
+def test_sentence_naming_someone_ends_the_run(annotate_text):
+    for text in (
+        "Her brother had seizures. The girl had ataxia.",
+        "His brother had seizures. He was referred to our clinic with ataxia.",
+        "Her brother had seizures. Similarly, he had ataxia.",
+    ):
+        assert subjects(annotate_text, text)["ataxia"][0] == "patient", text
+
+
+def test_no_carrying_across_a_section_heading(annotate_text):
+    text = (
+        "Case presentation: A 5-year-old girl had hypotonia. Her brother had seizures.\n"
+        "Outcome: He had ataxia at follow-up."
+    )
+    assert subjects(annotate_text, text)["ataxia"] == ("patient", None)
+    # the same sentences in one paragraph: carried
+    same = text.replace("\nOutcome:", "")
+    assert subjects(annotate_text, same)["ataxia"][0] == "family"
+
+
+def test_generic_statement_is_not_carried(annotate_text):
+    found = subjects(
+        annotate_text, "Patients with Usher syndrome typically have deafness. He had ataxia."
+    )
+    assert found["deafness"][0] == "generic"
+    assert found["ataxia"] == ("patient", None)
+
+
+def test_citation_naming_nobody_is_not_carried(annotate_text):
+    found = subjects(annotate_text, "This variant has been reported before [3]. He had cataracts.")
+    assert found["cataracts"] == ("patient", None)
+
+
+def test_relative_the_sentence_moves_away_from_is_not_carried(annotate_text):
+    found = subjects(
+        annotate_text, "Her brother had seizures, but she had no ataxia. He had myopia."
+    )
+    assert found["myopia"] == ("patient", None)
