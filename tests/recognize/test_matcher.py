@@ -154,3 +154,21 @@ def test_serum_is_a_stop_word_like_circulating(annotate_text):
 
 def test_any_predicate_can_complete_a_name(annotate_text):
     assert ("skin was soft", "HP:0000977") in found(annotate_text, "Her skin was soft.")
+
+
+def test_shared_head_noun_after_a_longer_second_item(annotate_text):
+    result = found(annotate_text, "He had low-set and posteriorly rotated ears.")
+    assert ("low-set and posteriorly rotated ears", "HP:0000369") in result
+
+
+def test_coordinate_adjectives_form_one_phrase(annotate_text):
+    assert ("high, narrow palate", "HP:0002705") in found(
+        annotate_text, "She had a high, narrow palate."
+    )
+
+
+def test_an_anatomical_adjective_before_a_noun_ends_no_name(annotate_text):
+    # "small facial angiofibromas" holds no "small face"
+    assert all(
+        m.id != "HP:0000274" for m in annotate_text("There were small facial angiofibromas.")
+    )

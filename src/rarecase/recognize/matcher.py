@@ -20,7 +20,15 @@ from itertools import accumulate, pairwise
 from typing import Final, NamedTuple
 
 from rarecase.recognize.lexicon import Entry, Lexicon, negating_words
-from rarecase.recognize.normalize import CONJUNCTIONS, STOPWORDS, TOKEN, fold, overstemmed, stem
+from rarecase.recognize.normalize import (
+    CONJUNCTIONS,
+    STOPWORDS,
+    TOKEN,
+    adjectival_noun,
+    fold,
+    overstemmed,
+    stem,
+)
 
 _DETERMINERS = frozenset({"a", "an", "the", "this", "these", "those", "its", "their"})
 _BREAK = re.compile(r"[;:()\[\]{}.!?]")
@@ -285,7 +293,7 @@ def _scan(
             bag.append(following)
             if must_include is None or must_include <= j:
                 found = get(tuple(sorted(bag)))
-                if found and not words[j].disowned:
+                if found and not words[j].disowned and not _noun_adjective_before(words, j):
                     out.append(Match(words[i].start, words[j].end, tuple(found), how))
             j += 1
 
@@ -309,7 +317,19 @@ def _modifier_only(words: list[_Word], i: int) -> bool:
     word = words[i]
     if overstemmed(word.text) or word.text.lower() in COMMON_WORDS:
         return True
-    lower = word.text.lower()
+    return _qualifies_next(words, i)
+
+
+def _noun_adjective_before(words: list[_Word], j: int) -> bool:
+    """A phrase ending in an adjective that the stemmer reads as its noun ("facial" = face,
+    "renal" = kidney), while a noun follows: "small facial angiofibromas" holds no "small face",
+    "small renal cysts" no "small kidney"."""
+    return _qualifies_next(words, j) and adjectival_noun(words[j].text)
+
+
+def _qualifies_next(words: list[_Word], i: int) -> bool:
+    """An adjective qualifying the next word (it ends like one, and a word follows)."""
+    lower = words[i].text.lower()
     return (
         len(lower) > 4
         and lower.endswith(_ADJECTIVE_ENDINGS)
@@ -468,6 +488,18 @@ def _coordination(
             continue
         if len(right) >= 2:  # shared tail: left's last word takes the place of right's first
             _scan(left[-1:] + right[1:], lexicon, "coordination", out, must_include=0)
+        # ... or of its first words, when the tail is the head noun ("low-set and posteriorly
+        # rotated ears" -> low-set ears)
+        head_end = right[-1].end
+        for m in range(2, len(right)):
+            found: list[Match] = []
+            _scan(left[-1:] + right[m:], lexicon, "coordination", found, must_include=0)
+            out.extend(match for match in found if match.end == head_end)
+        if not joins[k + 1] and len(right) >= 2:
+            # coordinate adjectives: "a high, narrow palate" is also one phrase
+            found = []
+            _scan(left[-1:] + right, lexicon, "name", found, must_include=0)
+            out.extend(match for match in found if match.end == head_end)
         if len(left) >= 2 and len(right) == 1:  # shared head: "hypoplasia of the tibiae and
             # fibulae"; the second item is one word, or it is a phrase of its own
             _scan(left[:-1] + right[:1], lexicon, "coordination", out, must_include=len(left) - 1)

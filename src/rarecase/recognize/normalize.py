@@ -260,3 +260,13 @@ def overstemmed(word: str) -> bool:
         whole = whole[:-5]  # nor does a nominalising one ("hypopigmentation" ~ hypopigment)
     kept = len(_raw_stem(word))
     return len(whole) - kept >= 6 or kept < 0.5 * len(whole)
+
+
+@lru_cache(maxsize=100_000)
+def adjectival_noun(word: str) -> bool:
+    """True for an adjective the stemmer maps to its noun ("renal" -> kidney, "facial" -> face).
+
+    >>> adjectival_noun("renal"), adjectival_noun("kidney"), adjectival_noun("interval")
+    (True, False, False)
+    """
+    return _raw_stem(word) in SYNONYMOUS_STEMS
