@@ -150,3 +150,16 @@ def test_relative_the_sentence_moves_away_from_is_not_carried(annotate_text):
         annotate_text, "Her brother had seizures, but she had no ataxia. He had myopia."
     )
     assert found["myopia"] == ("patient", None)
+
+
+def test_a_pronoun_after_a_turn_gives_the_patient_back_her_findings(annotate_text):
+    found = subjects(annotate_text, "Her brother had seizures, but she had no ataxia.")
+    assert found["seizures"][0] == "family" and found["ataxia"][0] == "patient"
+    # the pronoun that can be the brother keeps the finding his
+    found = subjects(annotate_text, "Her brother had seizures, but he had no ataxia.")
+    assert found["ataxia"][0] == "family"
+
+
+def test_relative_risk_names_no_relative(annotate_text):
+    found = subjects(annotate_text, "The relative risk of seizures was high in our patient.")
+    assert found["seizures"][0] == "patient"

@@ -166,6 +166,46 @@ def carry_subjects(
     return result
 
 
+# "…, but she …": a turn in the sentence after which a pronoun may be somebody else
+_TURN: Final = re.compile(r"\b(?:but|whereas|while|although|though|however)\b", re.IGNORECASE)
+
+
+def turn_back(
+    text: str, mentions: list[Mention], contexts: dict[tuple[int, int], SentenceContext]
+) -> list[Mention]:
+    """``mentions`` with the patient given back the findings that follow a turn and a pronoun
+    that cannot be the relative or cited patient named before it: in "Her brother had seizures,
+    but she had no ataxia" the ataxia is the patient's."""
+    result = mentions
+    for i, mention in enumerate(mentions):
+        subject, cue = mention.subject, mention.subject_cue
+        if cue is None or subject not in (Subject.FAMILY, Subject.OTHER_PATIENT):
+            continue
+        context = contexts.get(mention.sentence)
+        if context is None:
+            continue
+        turn = _TURN.search(text, cue.end, mention.start)
+        if turn is None:
+            continue
+        pronouns = (
+            _relative_pronouns(text, cue)
+            if subject is Subject.FAMILY
+            else _cited_pronouns(text[context.start : context.end])
+        )
+        if not pronouns:
+            continue
+        for hit in context.hits:
+            if not (turn.end() <= hit.start and hit.end <= mention.start):
+                continue
+            word = _PRONOUN.get(hit.text.lower())
+            if hit.category is Category.PERSON and word is not None and word not in pronouns:
+                if result is mentions:
+                    result = list(mentions)
+                result[i] = replace(mention, subject=Subject.PATIENT, subject_cue=None)
+                break
+    return result
+
+
 def _heads(
     text: str,
     sentences: Sequence[tuple[int, int]],

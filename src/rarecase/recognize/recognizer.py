@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from rarecase.ontology.knowledge import KnowledgeBase
 from rarecase.recognize.context import Rules, SentenceContext, default_rules
-from rarecase.recognize.discourse import carry_subjects
+from rarecase.recognize.discourse import carry_subjects, turn_back
 from rarecase.recognize.lexicon import Entry, Kind, Lexicon
 from rarecase.recognize.matcher import Match, match_sentence
 from rarecase.recognize.mention import Cue, Mention, Status, Subject
@@ -70,6 +70,7 @@ class Recognizer:
                         self._mention(document, match, sentence, contexts, kind, concepts, name)
                     )
         # "Her brother had seizures. He also had ataxia.": the ataxia is the brother's too
+        mentions = turn_back(document.text, mentions, contexts)
         mentions = carry_subjects(document, sentences, mentions, contexts, self.rules)
         return _mark_nested(_dedupe(mentions), self.kb)
 
