@@ -491,15 +491,17 @@ def _coordination(
         # ... or of its first words, when the tail is the head noun ("low-set and posteriorly
         # rotated ears" -> low-set ears)
         head_end = right[-1].end
-        for m in range(2, len(right)):
-            found: list[Match] = []
-            _scan(left[-1:] + right[m:], lexicon, "coordination", found, must_include=0)
-            out.extend(match for match in found if match.end == head_end)
-        if not joins[k + 1] and len(right) >= 2:
-            # coordinate adjectives: "a high, narrow palate" is also one phrase
-            found = []
-            _scan(left[-1:] + right, lexicon, "name", found, must_include=0)
-            out.extend(match for match in found if match.end == head_end)
+        # both kinds below end on right's head noun with left's word in: partners, or nothing
+        if len(right) >= 2 and right[-1].stem in lexicon.partners.get(left[-1].stem, ()):
+            for m in range(2, len(right)):
+                found: list[Match] = []
+                _scan(left[-1:] + right[m:], lexicon, "coordination", found, must_include=0)
+                out.extend(match for match in found if match.end == head_end)
+            if not joins[k + 1]:
+                # coordinate adjectives: "a high, narrow palate" is also one phrase
+                found = []
+                _scan(left[-1:] + right, lexicon, "name", found, must_include=0)
+                out.extend(match for match in found if match.end == head_end)
         if len(left) >= 2 and len(right) == 1:  # shared head: "hypoplasia of the tibiae and
             # fibulae"; the second item is one word, or it is a phrase of its own
             _scan(left[:-1] + right[:1], lexicon, "coordination", out, must_include=len(left) - 1)
