@@ -440,7 +440,11 @@ def _predicate(run: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:
             j += 1
         if j >= len(run):
             continue
-        if run[j].text.lower() not in ("normal", "unremarkable"):
+        normal = run[j].text.lower() in ("normal", "unremarkable")
+        # a name holding the predicate holds the word before the copula too: partners, or none
+        if (_ABNORMAL if normal else run[j].stem) not in lexicon.partners.get(run[k - 1].stem, ()):
+            continue
+        if not normal:
             sequence = [*run[max(0, k - 6) : k], run[j]]
             found: list[Match] = []
             _scan(sequence, lexicon, "name", found, must_include=len(sequence) - 1)
