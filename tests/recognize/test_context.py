@@ -30,6 +30,26 @@ def judged(annotate_text, text, words):
         ("There was no increase in seizure frequency.", "seizure frequency", "present", None),
         ("She had no fever, but severe headache began at night.", "headache", "present", None),
         ("Appendicitis had been ruled out earlier.", "Appendicitis", "excluded", "been ruled out"),
+        ("On examination she was not ataxic.", "ataxic", "excluded", "was not"),
+        ("He was not only ataxic but deaf.", "ataxic", "present", None),
+        (
+            "Corneal clouding and hepatomegaly, none of which was present, are typical.",
+            "hepatomegaly",
+            "excluded",
+            "none of which was present",
+        ),
+        (
+            "It causes seizures, which she does not show.",
+            "seizures",
+            "excluded",
+            "which she does not show",
+        ),
+        (
+            "Radiographs showed absence of tooth germs, confirming hypodontia.",
+            "hypodontia",
+            "present",
+            None,
+        ),
         (
             "Imaging raised the possibility of scoliosis.",
             "scoliosis",

@@ -172,3 +172,15 @@ def test_an_anatomical_adjective_before_a_noun_ends_no_name(annotate_text):
     assert all(
         m.id != "HP:0000274" for m in annotate_text("There were small facial angiofibromas.")
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("There were no bacteria in the patient's neutrophils.", "HP:0011897"),  # neutrophilia
+        ("A head impulse test was normal.", "HP:0100710"),  # impulsivity
+        ("A head impulse test was normal.", "HP:0000035"),  # abnormal testis ("testes" ~ test)
+    ],
+)
+def test_cell_and_test_names_are_no_findings(annotate_text, text, absent):
+    assert all(m.id != absent for m in annotate_text(text))

@@ -69,3 +69,7 @@ def test_overstemmed():
 
 def test_face_facies_and_facial_share_a_stem():
     assert stem("face") == stem("facies") == stem("facial")
+
+
+def test_testes_is_not_testing():
+    assert stem("testes") == stem("testis") != stem("testing")

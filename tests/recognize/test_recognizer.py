@@ -163,3 +163,9 @@ def test_a_pronoun_after_a_turn_gives_the_patient_back_her_findings(annotate_tex
 def test_relative_risk_names_no_relative(annotate_text):
     found = subjects(annotate_text, "The relative risk of seizures was high in our patient.")
     assert found["seizures"][0] == "patient"
+
+
+def test_a_phenotype_inside_a_disease_name_is_no_finding_of_the_patient(annotate_text):
+    found = subjects(annotate_text, "A boy with chronic granulomatous disease had fever.")
+    assert found["granulomatous"] == ("generic", "chronic granulomatous disease")
+    assert found["fever"] == ("patient", None)

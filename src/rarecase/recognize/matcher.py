@@ -497,7 +497,7 @@ def _coordination(
         head_end = right[-1].end
         # both kinds below end on right's head noun with left's word in: partners, or nothing
         if len(right) >= 2 and right[-1].stem in lexicon.partners.get(left[-1].stem, ()):
-            for m in range(2, len(right)):
+            for m in range(2, min(len(right), 4)):  # past at most two modifiers of the head
                 found: list[Match] = []
                 _scan(left[-1:] + right[m:], lexicon, "coordination", found, must_include=0)
                 out.extend(match for match in found if match.end == head_end)

@@ -54,6 +54,8 @@ _PLURALS: Final[tuple[tuple[str, str], ...]] = (
     ("i", "us"),
 )
 _KEEP_S: Final = ("ss", "us", "is", "os", "as")
+# Plurals the endings above would fold onto another word ("testes" onto "test", "testing").
+_IRREGULAR_PLURALS: Final = {"testes": "testis"}
 
 # Derivational endings reduced to a common stem; tried in order, at most twice.
 _SUFFIXES: Final[tuple[tuple[str, str], ...]] = (
@@ -177,6 +179,7 @@ def _raw_stem(word: str) -> str:
     w = fold(word)
     if len(w) <= 3 or w.isdigit():
         return w
+    w = _IRREGULAR_PLURALS.get(w, w)
     for ending, replacement in _PLURALS:
         if w.endswith(ending) and len(w) - len(ending) >= 3:
             w = w[: len(w) - len(ending)] + replacement

@@ -72,7 +72,7 @@ class Recognizer:
         # "Her brother had seizures. He also had ataxia.": the ataxia is the brother's too
         mentions = turn_back(document.text, mentions, contexts)
         mentions = carry_subjects(document, sentences, mentions, contexts, self.rules)
-        return _mark_nested(_dedupe(mentions), self.kb)
+        return _mark_nested(_inside_disease_names(_dedupe(mentions)), self.kb)
 
     # -- abbreviations ------------------------------------------------------------------
     def _abbreviations(
@@ -224,6 +224,32 @@ def _dedupe(mentions: list[Mention]) -> list[Mention]:
         if key not in best:
             best[key] = mention
     return sorted(best.values(), key=lambda m: (m.start, -m.end, m.id))
+
+
+def _inside_disease_names(mentions: list[Mention]) -> list[Mention]:
+    """Phenotypes named inside a longer disease name ("granulomatous" in "chronic granulomatous
+    disease") are no finding of anyone: they are reported, as benchmarks count them, with the
+    disease name as the cue that makes them generic, and kept out of the patient's case."""
+    diseases = [m for m in mentions if m.kind is Kind.DISEASE and m.how == "name"]
+    if not diseases:
+        return mentions
+    result = []
+    for mention in mentions:
+        if mention.kind is Kind.PHENOTYPE:
+            start, end = mention.start, mention.end
+            name = next(
+                (
+                    d
+                    for d in diseases
+                    if d.start <= start and end <= d.end and d.end - d.start > end - start
+                ),
+                None,
+            )
+            if name is not None:
+                cue = Cue(name.text, name.start, name.end)
+                mention = replace(mention, subject=Subject.GENERIC, subject_cue=cue)
+        result.append(mention)
+    return result
 
 
 def _mark_nested(mentions: list[Mention], kb: KnowledgeBase) -> list[Mention]:
