@@ -169,3 +169,14 @@ def test_a_phenotype_inside_a_disease_name_is_no_finding_of_the_patient(annotate
     found = subjects(annotate_text, "A boy with chronic granulomatous disease had fever.")
     assert found["granulomatous"] == ("generic", "chronic granulomatous disease")
     assert found["fever"] == ("patient", None)
+
+
+def test_in_a_discussion_the_patient_speaks_only_for_her_own_clause(annotate_text):
+    text = (
+        "Case presentation: A girl had hearing loss.\n"
+        "Discussion: Alstrom syndrome, which also causes nystagmus, was excluded because our "
+        "patient had normal vision."
+    )
+    found = subjects(annotate_text, text)
+    assert found["nystagmus"][0] == "generic"
+    assert found["hearing loss"][0] == "patient"

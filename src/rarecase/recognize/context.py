@@ -484,8 +484,15 @@ class SentenceContext:
                 hit.end <= p.start and p.end <= start for p in self._strong
             ):
                 return subject, Cue(hit.text, hit.start, hit.end)
-        # a patient or person cue cancels a generic one; with neither, the section decides
-        if any(self._governs(hit, start, end) for hit in self._person):
+        # a patient or person cue cancels a generic one; with neither, the section decides. In
+        # a section about the disease (Discussion), it speaks only for its own clause: in "X,
+        # which causes nystagmus, was excluded because our patient had normal hearing" the
+        # nystagmus is X's
+        clause = None if default is Subject.PATIENT else self._clause(start)
+        if any(
+            self._governs(hit, start, end) and (clause is None or self._clause(hit.start) == clause)
+            for hit in self._person
+        ):
             return Subject.PATIENT, None
         generic = self._nearest(self._generic, start, end)
         if generic is not None:
