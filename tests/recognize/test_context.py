@@ -31,6 +31,7 @@ def judged(annotate_text, text, words):
         ("She had no fever, but severe headache began at night.", "headache", "present", None),
         ("Appendicitis had been ruled out earlier.", "Appendicitis", "excluded", "been ruled out"),
         ("On examination she was not ataxic.", "ataxic", "excluded", "was not"),
+        ("She had no fever, a fine tremor and ataxia.", "tremor", "present", None),
         ("He was not only ataxic but deaf.", "ataxic", "present", None),
         (
             "Corneal clouding and hepatomegaly, none of which was present, are typical.",
