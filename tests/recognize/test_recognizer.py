@@ -180,3 +180,16 @@ def test_in_a_discussion_the_patient_speaks_only_for_her_own_clause(annotate_tex
     found = subjects(annotate_text, text)
     assert found["nystagmus"][0] == "generic"
     assert found["hearing loss"][0] == "patient"
+
+
+def test_he_presented_with_goes_on_about_the_cited_man(annotate_text):
+    text = (
+        "Tanaka et al. reported a 61-year-old man with calcinosis of the atlas. "
+        "He presented with neck pain."
+    )
+    assert subjects(annotate_text, text)["neck pain"][0] == "other_patient"
+
+
+def test_a_disease_name_that_is_also_a_finding_does_not_make_its_parts_generic(annotate_text):
+    found = subjects(annotate_text, "She had cystoid macular oedema.")
+    assert found["macular oedema"][0] == "patient"

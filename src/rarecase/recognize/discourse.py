@@ -359,7 +359,10 @@ def _continuation(
         if hit.category in _NAMING:
             return None
         if hit.category is Category.PERSON:
-            pronoun = _PRONOUN.get(hit.text.lower())
+            lowered = hit.text.lower()
+            if lowered.startswith("presented"):  # "He presented with …": still the same man
+                continue
+            pronoun = _PRONOUN.get(lowered)
             # "the boy", "a 5-year-old", "was referred": somebody named; "she" in a "he"
             # sentence: two people, and no telling which is whom
             if pronoun is None or pronoun not in antecedent.pronouns:

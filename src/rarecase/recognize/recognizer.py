@@ -230,7 +230,13 @@ def _inside_disease_names(mentions: list[Mention]) -> list[Mention]:
     """Phenotypes named inside a longer disease name ("granulomatous" in "chronic granulomatous
     disease") are no finding of anyone: they are reported, as benchmarks count them, with the
     disease name as the cue that makes them generic, and kept out of the patient's case."""
-    diseases = [m for m in mentions if m.kind is Kind.DISEASE and m.how == "name"]
+    phenotype_spans = {(m.start, m.end) for m in mentions if m.kind is Kind.PHENOTYPE}
+    # a name that is also a phenotype's ("cystoid macular oedema") names the finding too
+    diseases = [
+        m
+        for m in mentions
+        if m.kind is Kind.DISEASE and m.how == "name" and (m.start, m.end) not in phenotype_spans
+    ]
     if not diseases:
         return mentions
     result = []
