@@ -184,3 +184,9 @@ def test_an_anatomical_adjective_before_a_noun_ends_no_name(annotate_text):
 )
 def test_cell_and_test_names_are_no_findings(annotate_text, text, absent):
     assert all(m.id != absent for m in annotate_text(text))
+
+
+def test_non_prefix_disowns_the_word_it_joins(annotate_text):
+    result = found(annotate_text, "He had non-bloody diarrhoea and a non-tender abdomen.")
+    assert ("diarrhoea", "HP:0002014") in result
+    assert all(i != "HP:0025085" for _, i in result)  # bloody diarrhea

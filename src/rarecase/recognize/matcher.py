@@ -66,7 +66,8 @@ class _Word:
 # Flags of a word as written, found once per distinct word (see _word_info).
 _STOP, _DETERMINER, _CONJUNCTION, _LEVEL_LIKE = 1, 2, 4, 8
 _COPULA_WORD, _NORMAL_WORD, _TRAILING_WORD, _INTRODUCER, _NEGATING = 16, 32, 64, 128, 256
-_SPECIAL_HANDLING = _STOP | _CONJUNCTION | _LEVEL_LIKE | _INTRODUCER
+_NON = 512
+_SPECIAL_HANDLING = _STOP | _CONJUNCTION | _LEVEL_LIKE | _INTRODUCER | _NON
 # Words that open a list of examples ("manifestations, including ophthalmic, orofacial and
 # auditory ones"): a clause boundary, so no item pairs with the words before them. No HPO name
 # holds one.
@@ -97,6 +98,7 @@ def _word_info(word: str) -> tuple[str, int]:
         | (_TRAILING_WORD if lower in TRAILING_NOUNS else 0)
         | (_INTRODUCER if lower in _INTRODUCERS else 0)
         | (_NEGATING if fold(lower) in negating_words() else 0)
+        | (_NON if lower == "non" else 0)
     )
     info = (stem(word), flags)
     if len(_WORD_INFO) < _WORD_INFO_LIMIT:
@@ -208,6 +210,26 @@ def _words(
                 pending_break = False
                 i = chain_end + 1
                 continue
+            if flags & _NON:
+                # "non-bloody stools", "non-tender": the word after "non-" names no finding
+                append(_Word(bounds[2 * i + 1], bounds[2 * i + 2], word_stem, word_text))
+                following = tokens[i + 1]
+                following_stem, following_flags = info_get(following) or _word_info(following)
+                seen |= following_flags
+                append(
+                    _Word(
+                        bounds[2 * i + 3],
+                        bounds[2 * i + 4],
+                        following_stem,
+                        following,
+                        boundary_before=pending_break,
+                        flags=following_flags,
+                        disowned=True,
+                    )
+                )
+                pending_break = determiner = False
+                i += 2
+                continue
         if flags & _STOP:
             determiner = determiner or bool(flags & _DETERMINER)
             i += 1
@@ -293,7 +315,12 @@ def _scan(
             bag.append(following)
             if must_include is None or must_include <= j:
                 found = get(tuple(sorted(bag)))
-                if found and not words[j].disowned and not _noun_adjective_before(words, j):
+                if (
+                    found
+                    and not words[j].disowned
+                    and not words[i].disowned
+                    and not _noun_adjective_before(words, j)
+                ):
                     out.append(Match(words[i].start, words[j].end, tuple(found), how))
             j += 1
 
