@@ -36,7 +36,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,6 @@ from rarecase.errors import RarecaseError
 from rarecase.ontology import KnowledgeBase
 from rarecase.recognize.evaluate import Counts, GoldDocument, evaluate, read_gold
 from rarecase.recognize.lexicon import Kind
-from rarecase.text import read_source
 from rarecase.text.document import Document, Format
 from rarecase.text.sentences import split_sentences
 
@@ -139,6 +138,43 @@ FASTHPOCR_CHILD = textwrap.dedent(
         print(json.dumps({"passes": passes, "elapsed_s": elapsed}), flush=True)
     print(json.dumps({"version": version("fasthpocr"), "load_s": load_s, "found": found,
                       "max_rss_mb": peak_rss_mb()}), flush=True)
+    """
+)
+
+
+# rarecase's side of the timed rounds, in a fresh process like FastHPOCR's: it loads, reads and
+# annotates every text once (the warm-up), says it is ready, then answers "round SECONDS" and
+# "stop" as the FastHPOCR child does. A process that has done nothing else keeps the working
+# set of a user's annotate run; the parent's, after all the evaluations above, is larger and
+# measurably slower.
+RARECASE_CHILD = textwrap.dedent(
+    """
+    import json, sys, time
+    job = json.loads(sys.stdin.readline())
+    import rarecase
+    from rarecase.text import read_source
+    recognizer = rarecase.Recognizer(rarecase.load())
+    texts = job["texts"]
+    def one_pass():
+        for ident, text in texts:
+            for document in read_source(text, name=ident + ".txt"):
+                recognizer.annotate(document)
+    one_pass()
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        if not line.startswith("round"):
+            break
+        seconds = float(line.split()[1])
+        passes = 0
+        started = time.perf_counter()
+        while True:
+            one_pass()
+            passes += 1
+            elapsed = time.perf_counter() - started
+            if elapsed >= seconds:
+                break
+        print(json.dumps({"passes": passes, "elapsed_s": elapsed}), flush=True)
+    print(json.dumps({"max_rss_mb": peak_rss_mb()}), flush=True)
     """
 )
 
@@ -240,21 +276,49 @@ def negation(recognizer: rarecase.Recognizer, gold: list[GoldDocument]) -> tuple
     return Prf(found_tp, found_fp, found_fn), Prf(found_tp, found_fp, all_fn), matched
 
 
-def rarecase_round(
-    recognizer: rarecase.Recognizer, texts: list[tuple[str, str]], seconds: float
-) -> Throughput:
-    """The whole path from plain text, read_source (cleaning, sections, sentences) and
-    annotate, repeated over all texts until ``seconds`` have passed."""
-    passes = 0
-    started = time.perf_counter()
-    while True:
-        for ident, text in texts:
-            for document in read_source(text, name=ident + ".txt"):
-                recognizer.annotate(document)
-        passes += 1
-        elapsed = time.perf_counter() - started
-        if elapsed >= seconds:
-            return Throughput(passes, len(texts), elapsed)
+class RoundChild:
+    """A child process that times rounds on request (see RARECASE_CHILD, FASTHPOCR_CHILD)."""
+
+    def __init__(self, command: list[str], texts: list[tuple[str, str]]) -> None:
+        self.texts = len(texts)
+        self.process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.send(json.dumps({"texts": texts}))
+        self.answer()  # ready: loaded and warmed up
+
+    def send(self, line: str) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+
+    def answer(self) -> dict[str, Any]:
+        line = self.process.stdout.readline() if self.process.stdout else ""
+        if not line:
+            self.process.wait()
+            err = self.process.stderr.read() if self.process.stderr else ""
+            tail = " ".join(err.strip().splitlines()[-3:])
+            raise RuntimeError(f"its run failed (exit {self.process.returncode}): {tail}")
+        return dict(json.loads(line))
+
+    def round(self, seconds: float) -> Throughput:
+        self.send(f"round {seconds}")
+        data = self.answer()
+        return Throughput(int(data["passes"]), self.texts, float(data["elapsed_s"]))
+
+    def stop(self) -> dict[str, Any]:
+        self.send("stop")
+        data = self.answer()
+        self.process.wait()
+        return data
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait()
 
 
 @dataclass(slots=True)
@@ -271,6 +335,8 @@ class Rounds:
         )
 
     def ratios(self) -> list[float]:
+        if not self.theirs:
+            return []
         return sorted(
             a.per_second / b.per_second for a, b in zip(self.ours, self.theirs, strict=True)
         )
@@ -288,64 +354,45 @@ def rarecase_rss(gsc: Path) -> tuple[float, float]:
     return float(data["max_rss_mb"]), float(data["load_s"])
 
 
-def run_fasthpocr(
-    python: Path,
-    index: Path,
-    texts: list[tuple[str, str]],
-    rounds: int,
-    seconds: float,
-    ours: Callable[[], Throughput],
+def timed_rounds(
+    python: Path, index: Path, texts: list[tuple[str, str]], rounds: int, seconds: float
 ) -> tuple[FastResult | None, Rounds, str]:
-    """FastHPOCR's results and the alternating timed rounds (ours, theirs, ours, ...), or None
-    and why FastHPOCR was skipped (then the rounds are rarecase's alone)."""
+    """Alternating timed rounds (rarecase, FastHPOCR, rarecase, ...), each tool in a fresh
+    process of its own; FastHPOCR's results too, or None and why it was skipped (then the
+    rounds are rarecase's alone)."""
     timed = Rounds()
+    ours = RoundChild([sys.executable, "-c", PEAK_RSS + RARECASE_CHILD], texts)
     index_file = index / "hp.index"
     why = ""
     if not python.exists():
         why = f"no interpreter at {python} (install FastHPOCR there: see this script's docstring)"
     elif not index_file.exists():
         why = f"no index at {index_file} (build it with FastHPOCR.IndexHPO first)"
-    if why:
-        timed.ours = [ours() for _ in range(rounds)]
-        return None, timed, why
-    child = subprocess.Popen(
-        [str(python), "-c", PEAK_RSS + FASTHPOCR_CHILD, str(index_file)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert child.stdin is not None and child.stdout is not None
-
-    def answer() -> dict[str, Any]:
-        line = child.stdout.readline() if child.stdout else ""
-        if not line:
-            child.wait()
-            tail = " ".join((child.stderr.read() if child.stderr else "").strip().splitlines()[-3:])
-            raise RuntimeError(f"its run failed (exit {child.returncode}): {tail}")
-        return dict(json.loads(line))
-
-    try:
-        child.stdin.write(json.dumps({"texts": texts}) + "\n")
-        child.stdin.flush()
-        answer()  # ready: index loaded, accuracy passes done
-        for _ in range(rounds):
-            timed.ours.append(ours())
-            child.stdin.write(f"round {seconds}\n")
-            child.stdin.flush()
-            data = answer()
-            timed.theirs.append(
-                Throughput(int(data["passes"]), len(texts), float(data["elapsed_s"]))
+    theirs: RoundChild | None = None
+    if not why:
+        try:
+            theirs = RoundChild(
+                [str(python), "-c", PEAK_RSS + FASTHPOCR_CHILD, str(index_file)], texts
             )
-        child.stdin.write("stop\n")
-        child.stdin.flush()
-        data = answer()
-        child.wait()
+        except (RuntimeError, OSError, ValueError) as error:
+            why = str(error)
+    data: dict[str, Any] = {}
+    try:
+        for _ in range(rounds):
+            timed.ours.append(ours.round(seconds))
+            if theirs is not None:
+                timed.theirs.append(theirs.round(seconds))
+        if theirs is not None:
+            data = theirs.stop()
     except (RuntimeError, OSError, ValueError) as error:
-        child.kill()
-        timed.ours = timed.ours or [ours() for _ in range(rounds)]
-        timed.theirs = []
-        return None, timed, str(error)
+        if theirs is not None:
+            theirs.kill()
+        theirs, why, timed.theirs = None, str(error), []
+        while len(timed.ours) < rounds:
+            timed.ours.append(ours.round(seconds))
+    ours.stop()
+    if theirs is None:
+        return None, timed, why
     found = {
         mode: [[(int(s), int(e), str(i)) for s, e, i in doc] for doc in docs]
         for mode, docs in data["found"].items()
@@ -445,25 +492,16 @@ def main() -> None:
     full_all_ids = Prf.from_report(full_report["patient_present_document_all_ids"])
 
     texts = [(doc.id, doc.text) for doc in gsc]
-    rarecase_round(recognizer, texts, 0.0)  # warm-up (lazy structures), not timed
     mb, fresh_load_s = rarecase_rss(args.gsc)
-
-    def ours() -> Throughput:
-        return rarecase_round(recognizer, texts, args.seconds / args.rounds)
-
     theirs: FastResult | None = None
-    why = "--no-fasthpocr given"
     if args.no_fasthpocr:
-        timed = Rounds(ours=[ours() for _ in range(args.rounds)])
+        python, index, why = Path("/nonexistent"), Path("/nonexistent"), "--no-fasthpocr given"
     else:
-        theirs, timed, why = run_fasthpocr(
-            args.fasthpocr_python,
-            args.fasthpocr_index,
-            texts,
-            args.rounds,
-            args.seconds / args.rounds,
-            ours,
-        )
+        python, index, why = args.fasthpocr_python, args.fasthpocr_index, ""
+    theirs, timed, skipped_why = timed_rounds(
+        python, index, texts, args.rounds, args.seconds / args.rounds
+    )
+    why = why or skipped_why
 
     # -- report ---------------------------------------------------------------------------
     gsc_mention = Prf.from_report(gsc_report["mention"])
@@ -606,7 +644,7 @@ def main() -> None:
             "",
         ),
         (
-            f"throughput ratio rarecase / FastHPOCR (median of {len(ratios)} alternating rounds)",
+            f"throughput ratio rarecase / FastHPOCR (median of {args.rounds} alternating rounds)",
             f"{ratio:.2f}x (rounds {ratios[0]:.2f} to {ratios[-1]:.2f})"
             if ratio is not None
             else "skipped",
@@ -645,7 +683,8 @@ def main() -> None:
         "on all sides are mapped to current HPO terms (alt_id, replaced_by) before comparing. "
         "Status/subject accuracy is over mentions found with the right span and id. "
         "Throughput: rarecase reads each abstract as plain text (`read_source`) and annotates it "
-        "with context; FastHPOCR annotates the same strings; both after one untimed pass. "
+        "with context; FastHPOCR annotates the same strings; each in a fresh process of its own "
+        "that has loaded and made one untimed pass over the texts, and does nothing else. "
         f"The timing alternates: {args.rounds} rounds of at least {args.seconds / args.rounds:g} s "
         "each, rarecase then FastHPOCR, so that a change in the shared machine's load falls on "
         "both; the ratio is the median of the rounds' ratios. Peak memory is the maximum "
