@@ -144,9 +144,8 @@ FASTHPOCR_CHILD = textwrap.dedent(
 
 # rarecase's side of the timed rounds, in a fresh process like FastHPOCR's: it loads, reads and
 # annotates every text once (the warm-up), says it is ready, then answers "round SECONDS" and
-# "stop" as the FastHPOCR child does. A process that has done nothing else keeps the working
-# set of a user's annotate run; the parent's, after all the evaluations above, is larger and
-# measurably slower.
+# "stop" as the FastHPOCR child does: both tools are timed alike, in processes that do nothing
+# else (the parent has run all the evaluations).
 RARECASE_CHILD = textwrap.dedent(
     """
     import json, sys, time
@@ -463,7 +462,7 @@ def main() -> None:
         "--seconds", type=float, default=10.0, help="minimum timed seconds, each side"
     )
     parser.add_argument(
-        "--rounds", type=int, default=5, help="alternating timed rounds (default: %(default)s)"
+        "--rounds", type=int, default=10, help="alternating timed rounds (default: %(default)s)"
     )
     parser.add_argument("--fasthpocr-python", type=Path, default=FASTHPOCR_PYTHON)
     parser.add_argument("--fasthpocr-index", type=Path, default=FASTHPOCR_INDEX)
