@@ -190,3 +190,7 @@ def test_non_prefix_disowns_the_word_it_joins(annotate_text):
     result = found(annotate_text, "He had non-bloody diarrhoea and a non-tender abdomen.")
     assert ("diarrhoea", "HP:0002014") in result
     assert all(i != "HP:0025085" for _, i in result)  # bloody diarrhea
+
+
+def test_a_predicate_of_two_words(annotate_text):
+    assert ("ears were low set", "HP:0000369") in found(annotate_text, "Her ears were low set.")

@@ -472,10 +472,17 @@ def _predicate(run: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:
         if (_ABNORMAL if normal else run[j].stem) not in lexicon.partners.get(run[k - 1].stem, ()):
             continue
         if not normal:
-            sequence = [*run[max(0, k - 6) : k], run[j]]
+            # the predicate may be two words: "development was globally delayed"
+            predicate = [run[j]]
+            after = j + 1
+            while after < len(run) and run[after].text.lower() in _DEGREE:
+                after += 1
+            if after < len(run):
+                predicate.append(run[after])
+            subject = run[max(0, k - 6) : k]
             found: list[Match] = []
-            _scan(sequence, lexicon, "name", found, must_include=len(sequence) - 1)
-            out.extend(found)
+            _scan([*subject, *predicate], lexicon, "name", found, must_include=len(subject))
+            out.extend(m for m in found if m.start < word.start)
         else:
             swapped = _Word(run[j].start, run[j].end, _ABNORMAL, run[j].text)
             sequence = [*run[max(0, k - 6) : k], swapped]
