@@ -194,3 +194,8 @@ def test_non_prefix_disowns_the_word_it_joins(annotate_text):
 
 def test_a_predicate_of_two_words(annotate_text):
     assert ("ears were low set", "HP:0000369") in found(annotate_text, "Her ears were low set.")
+
+
+def test_an_adverb_in_a_predicate_reads_as_its_adjective(annotate_text):
+    result = found(annotate_text, "Development was globally delayed.")
+    assert ("Development was globally delayed", "HP:0001263") in result

@@ -73,3 +73,7 @@ def test_face_facies_and_facial_share_a_stem():
 
 def test_testes_is_not_testing():
     assert stem("testes") == stem("testis") != stem("testing")
+
+
+def test_delay_and_delayed_share_a_stem():
+    assert stem("delay") == stem("delayed") == stem("delays")

@@ -468,12 +468,14 @@ def _predicate(run: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:
         if j >= len(run):
             continue
         normal = run[j].text.lower() in ("normal", "unremarkable")
+        first = _adjective_of(run[j])
         # a name holding the predicate holds the word before the copula too: partners, or none
-        if (_ABNORMAL if normal else run[j].stem) not in lexicon.partners.get(run[k - 1].stem, ()):
+        partners = lexicon.partners.get(run[k - 1].stem, ())
+        if (_ABNORMAL if normal else first.stem) not in partners and run[j].stem not in partners:
             continue
         if not normal:
             # the predicate may be two words: "development was globally delayed"
-            predicate = [run[j]]
+            predicate = [first]
             after = j + 1
             while after < len(run) and run[after].text.lower() in _DEGREE:
                 after += 1
@@ -489,6 +491,15 @@ def _predicate(run: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:
             found = []
             _scan(sequence, lexicon, "normal", found, must_include=len(sequence) - 1)
             out.extend(m for m in found if m.end == run[j].end)
+
+
+def _adjective_of(word: _Word) -> _Word:
+    """An adverb in a predicate reads as its adjective ("globally delayed", "profoundly
+    deaf"); the stemmer keeps "-ly", which names seldom hold."""
+    text = word.text
+    if len(text) > 5 and text.endswith("ly"):
+        return _Word(word.start, word.end, stem(text[:-2]), text, flags=word.flags)
+    return word
 
 
 def _spinal(run: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:

@@ -129,6 +129,7 @@ _SAME_MEANING: Final[dict[str, tuple[str, ...]]] = {
     "increased": ("raised", "elevated", "high", "higher"),
     "decreased": ("reduced", "low", "lower", "diminished"),
     "morphology": ("shape",),
+    "delay": ("delayed",),  # the second pass keeps delayed's "y": delay -> dela, delayed -> delay
 }
 
 
