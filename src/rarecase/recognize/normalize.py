@@ -90,6 +90,18 @@ _SUFFIXES: Final[tuple[tuple[str, str], ...]] = (
 )
 
 
+def _by_last_letter(endings: tuple[tuple[str, str], ...]) -> dict[str, tuple[tuple[str, str], ...]]:
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for ending, replacement in endings:
+        grouped.setdefault(ending[-1], []).append((ending, replacement))
+    return {last: tuple(group) for last, group in grouped.items()}
+
+
+_PLURALS_BY_LAST: Final = _by_last_letter(_PLURALS)
+_SUFFIXES_BY_LAST: Final = _by_last_letter(_SUFFIXES)
+_BRITISH_HINT: Final = re.compile("oe|ae|our|is|tre|sulph")
+
+
 # Words that mean the same in a phenotype name: anatomical adjectives and their nouns, and the
 # many ways of saying "abnormal". Keys and values are stems (see `stem`); every key maps to the
 # stem of a plain noun so both sides of a match meet there.
@@ -150,10 +162,13 @@ def fold(word: str) -> str:
     >>> fold("Oedema"), fold("anaemia"), fold("Café"), fold("tumours")
     ('edema', 'anemia', 'cafe', 'tumors')
     """
-    text = unicodedata.normalize("NFKD", word.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c)).replace("\u2019", "'")
-    for pattern, replacement in _BRITISH:
-        text = pattern.sub(replacement, text)
+    text = word.lower()
+    if not text.isascii():  # accents and curly apostrophes: ASCII has neither
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c)).replace("\u2019", "'")
+    if _BRITISH_HINT.search(text):  # every British rule needs one of these letter pairs
+        for pattern, replacement in _BRITISH:
+            text = pattern.sub(replacement, text)
     return text
 
 
@@ -181,7 +196,8 @@ def _raw_stem(word: str) -> str:
     if len(w) <= 3 or w.isdigit():
         return w
     w = _IRREGULAR_PLURALS.get(w, w)
-    for ending, replacement in _PLURALS:
+    # only the endings that end in the word's last letter can match: tried in their order
+    for ending, replacement in _PLURALS_BY_LAST.get(w[-1], ()):
         if w.endswith(ending) and len(w) - len(ending) >= 3:
             w = w[: len(w) - len(ending)] + replacement
             break
@@ -189,7 +205,7 @@ def _raw_stem(word: str) -> str:
         if w.endswith("s") and not w.endswith(_KEEP_S) and len(w) > 3:
             w = w[:-1]
     for minimum in (4, 5):  # a second, more careful pass: "abnormality" -> abnormal -> abnorm
-        for ending, replacement in _SUFFIXES:
+        for ending, replacement in _SUFFIXES_BY_LAST.get(w[-1], ()):
             if w.endswith(ending) and len(w) - len(ending) >= minimum:
                 w = w[: len(w) - len(ending)] + replacement
                 break
