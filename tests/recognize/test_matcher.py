@@ -199,3 +199,14 @@ def test_a_predicate_of_two_words(annotate_text):
 def test_an_adverb_in_a_predicate_reads_as_its_adjective(annotate_text):
     result = found(annotate_text, "Development was globally delayed.")
     assert ("Development was globally delayed", "HP:0001263") in result
+
+
+def test_a_shared_tail_does_not_cut_the_second_items_own_name(annotate_text):
+    ids = {m.id for m in annotate_text("She had axial hypotonia and poor eye contact.")}
+    assert "HP:0000817" in ids  # poor eye contact
+    assert "HP:0032547" not in ids  # low intraocular pressure ("hypotonia ... eye")
+
+
+def test_skipped_words_before_a_head_noun_must_be_modifiers(annotate_text):
+    text = "Endoscopy found polyps, and histology showed hamartomas."
+    assert all(m.id != "HP:0004390" for m in annotate_text(text))  # hamartomatous polyposis

@@ -36,6 +36,7 @@ _LIST_COMMA = re.compile(r"^\s*,\s*$")
 _LEVEL = re.compile(r"^([CTLS])(\d{1,2})$", re.IGNORECASE)
 _REGION = {"c": "cervical", "t": "thoracic", "l": "lumbar", "s": "sacral"}
 _MAX_ITEMS = 6
+_MAX_ITEM_WORDS = 3  # content words of one item of a list
 
 
 class Match(NamedTuple):
@@ -536,14 +537,22 @@ def _coordination(
         if right[0].determiner_before:  # "… anomaly and a flat face": two phrases
             continue
         if len(right) >= 2:  # shared tail: left's last word takes the place of right's first
-            _scan(left[-1:] + right[1:], lexicon, "coordination", out, must_include=0)
+            found: list[Match] = []
+            _scan(left[-1:] + right[1:], lexicon, "coordination", found, must_include=0)
+            # ... but not by cutting a name of right's own short: in "axial hypotonia and poor
+            # eye contact" the eye belongs to "poor eye contact", not to "hypotonia of the eye"
+            inner = [m.end for m in out if right[0].start <= m.start <= right[1].start]
+            out.extend(match for match in found if not any(match.end < end for end in inner))
         # ... or of its first words, when the tail is the head noun ("low-set and posteriorly
         # rotated ears" -> low-set ears)
         head_end = right[-1].end
         # both kinds below end on right's head noun with left's word in: partners, or nothing
         if len(right) >= 2 and right[-1].stem in lexicon.partners.get(left[-1].stem, ()):
-            for m in range(2, min(len(right), 4)):  # past at most two modifiers of the head
-                found: list[Match] = []
+            # right must be a name of its own ending on its head ("posteriorly rotated ears"),
+            # not a clause ("histology showed hamartomas")
+            named = any(m.start == right[0].start and m.end == head_end for m in out)
+            for m in range(2, min(len(right), 4) if named else 2):  # past two modifiers at most
+                found = []
                 _scan(left[-1:] + right[m:], lexicon, "coordination", found, must_include=0)
                 out.extend(match for match in found if match.end == head_end)
             if not joins[k + 1]:
@@ -564,10 +573,12 @@ def _coordination(
         while begin > 0 and not joins[begin]:
             begin -= 1
         first, last = runs[begin], runs[end]
+        # items are short: a long run between the two words is a clause, not an item
+        short = [len(run) <= _MAX_ITEM_WORDS for run in runs]
         for k in range(begin, end - 1):
-            if (k == begin or len(runs[k]) == 1) and len(last) >= 2:
+            if (k == begin or len(runs[k]) == 1) and len(last) >= 2 and all(short[k + 1 : end]):
                 _scan(runs[k][-1:] + last[1:], lexicon, "coordination", out, must_include=0)
-            if len(runs[k + 2]) == 1 and len(first) >= 2:
+            if len(runs[k + 2]) == 1 and len(first) >= 2 and all(short[begin + 1 : k + 2]):
                 _scan(
                     first[:-1] + runs[k + 2],
                     lexicon,
