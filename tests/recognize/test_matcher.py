@@ -210,3 +210,8 @@ def test_a_shared_tail_does_not_cut_the_second_items_own_name(annotate_text):
 def test_skipped_words_before_a_head_noun_must_be_modifiers(annotate_text):
     text = "Endoscopy found polyps, and histology showed hamartomas."
     assert all(m.id != "HP:0004390" for m in annotate_text(text))  # hamartomatous polyposis
+
+
+def test_words_before_the_first_item_join_a_shared_tail(annotate_text):
+    result = found(annotate_text, "Radiographs showed short fourth and fifth metacarpals.")
+    assert ("short fourth and fifth metacarpals", "HP:0010044") in result  # short 4th metacarpal

@@ -77,3 +77,7 @@ def test_testes_is_not_testing():
 
 def test_delay_and_delayed_share_a_stem():
     assert stem("delay") == stem("delayed") == stem("delays")
+
+
+def test_ordinals_in_words_and_in_figures_share_a_stem():
+    assert stem("fourth") == stem("4th") and stem("second") == stem("2nd")

@@ -538,7 +538,9 @@ def _coordination(
             continue
         if len(right) >= 2:  # shared tail: left's last word takes the place of right's first
             found: list[Match] = []
-            _scan(left[-1:] + right[1:], lexicon, "coordination", found, must_include=0)
+            # left's words before it may join ("short fourth and fifth metacarpals" -> short
+            # fourth metacarpal)
+            _scan(left + right[1:], lexicon, "coordination", found, must_include=len(left) - 1)
             # ... but not by cutting a name of right's own short: in "axial hypotonia and poor
             # eye contact" the eye belongs to "poor eye contact", not to "hypotonia of the eye"
             inner = [m.end for m in out if right[0].start <= m.start <= right[1].start]
@@ -563,6 +565,7 @@ def _coordination(
         if len(left) >= 2 and len(right) == 1:  # shared head: "hypoplasia of the tibiae and
             # fibulae"; the second item is one word, or it is a phrase of its own
             _scan(left[:-1] + right[:1], lexicon, "coordination", out, must_include=len(left) - 1)
+
     # Longer lists ("A, B, C and D E"): every one-word item shares the tail of the last item or
     # the head of the first. A list ends at the run after a real conjunction: in "A, B and C
     # anomalies, caused by …" the words after the last comma are no item. The first item is the

@@ -141,7 +141,13 @@ _SAME_MEANING: Final[dict[str, tuple[str, ...]]] = {
     "increased": ("raised", "elevated", "high", "higher"),
     "decreased": ("reduced", "low", "lower", "diminished"),
     "morphology": ("shape",),
-    "delay": ("delayed",),  # the second pass keeps delayed's "y": delay -> dela, delayed -> delay
+    "delay": ("delayed",),
+    # ordinals as HPO writes them ("Short 4th metacarpal") and as text spells them
+    "1st": ("first",),
+    "2nd": ("second",),
+    "3rd": ("third",),
+    "4th": ("fourth",),
+    "5th": ("fifth",),  # the second pass keeps delayed's "y": delay -> dela, delayed -> delay
 }
 
 
