@@ -215,3 +215,13 @@ def test_skipped_words_before_a_head_noun_must_be_modifiers(annotate_text):
 def test_words_before_the_first_item_join_a_shared_tail(annotate_text):
     result = found(annotate_text, "Radiographs showed short fourth and fifth metacarpals.")
     assert ("short fourth and fifth metacarpals", "HP:0010044") in result  # short 4th metacarpal
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Don't C5-6 stenosis; IgA_def, x2 (n=3).", "patient's  low-set\tears", "", "___ 42kg"],
+)
+def test_ascii_split_splits_as_the_token_pattern(text):
+    from rarecase.recognize.matcher import _SPLIT, _SPLIT_ASCII
+
+    assert _SPLIT_ASCII.split(text) == _SPLIT.split(text)

@@ -55,8 +55,6 @@ class _Word:
     end: int
     stem: str
     text: str
-    conjunction: bool = False
-    boundary_before: bool = False
     determiner_before: bool = False  # "and a flat face": a new phrase, not a coordinated item
     region: str = ""  # for a spinal level: "cervical", "thoracic", "lumbar", "sacral"
     flags: int = 0  # which of the rarer rules the word calls for (_COPULA_WORD, …)
@@ -81,6 +79,9 @@ _WORD_INFO_LIMIT = 200_000
 # The same pattern as TOKEN, captured: str.split then yields words and the gaps between them
 # in one C-level pass, which is cheaper than a match object per word.
 _SPLIT: Final = re.compile(f"({TOKEN.pattern})", TOKEN.flags)
+# The same on ASCII text, where [^\W_] is [A-Za-z0-9] and no curly apostrophe occurs: an ASCII
+# class is a third quicker to match than a Unicode category.
+_SPLIT_ASCII: Final = re.compile(r"([A-Za-z0-9]+(?:'[a-z]+)?)", re.ASCII)
 
 
 def _word_info(word: str) -> tuple[str, int]:
@@ -109,18 +110,22 @@ def _word_info(word: str) -> tuple[str, int]:
 
 def _words(
     text: str, tokens: list[str], gaps: list[str], bounds: list[int], lexicon: Lexicon
-) -> tuple[list[_Word], int]:
-    """Content words with clause boundaries marked, hyphen pairs and spinal levels merged, and
-    the union of their flags. Word ``k`` is ``tokens[k]`` at ``bounds[2k+1]:bounds[2k+2]``;
-    ``gaps[k]`` is the text after it."""
-    words: list[_Word] = []
-    append = words.append
+) -> tuple[list[tuple[list[list[_Word]], list[bool]]], int]:
+    """Content words (hyphen pairs and spinal levels merged) as clauses, split at punctuation,
+    each as its runs, split at conjunctions and list commas, with for each run whether a real
+    conjunction ("and", "or"), not only a comma, precedes it; and the union of the words'
+    flags. Word ``k`` is ``tokens[k]`` at ``bounds[2k+1]:bounds[2k+2]``; ``gaps[k]`` is the
+    text after it. The runs are built as the words come: no second pass over them."""
+    run: list[_Word] = []
+    runs, joins = [run], [False]
+    clauses = [(runs, joins)]  # an empty clause or run is dropped at the end
     i = 0
     pending_break = determiner = False
     seen = 0
     count = len(tokens)
     vocabulary = lexicon.vocabulary
     info_get = _WORD_INFO.get
+    starts, ends = bounds[1::2], bounds[2::2]  # word k's span, no index sums on the hot path
     while i < count:
         word_text = tokens[i]
         # a single space, the common case, needs no look
@@ -129,28 +134,23 @@ def _words(
             if gap != " ":
                 if _BREAK.search(gap):
                     pending_break = True
-                elif words and _LIST_COMMA.match(gap):
-                    # "ophthalmic, orofacial, and auditory manifestations": items
-                    position = bounds[2 * i + 1]
-                    append(_Word(position, position, ",", ",", True))
+                elif run and _LIST_COMMA.match(gap):
+                    # "ophthalmic, orofacial, and auditory manifestations": items (a comma
+                    # where no run is under way changes nothing)
+                    run = []
+                    runs.append(run)
+                    joins.append(False)
         word_stem, flags = info_get(word_text) or _word_info(word_text)
         seen |= flags
         if not flags & _SPECIAL_HANDLING and gaps[i] != "-":
             # most words: a content word standing alone
-            append(
-                _Word(
-                    bounds[2 * i + 1],
-                    bounds[2 * i + 2],
-                    word_stem,
-                    word_text,
-                    False,
-                    pending_break,
-                    determiner,
-                    "",
-                    flags,
-                )
-            )
-            pending_break = determiner = False
+            if pending_break:
+                run = []
+                runs, joins = [run], [False]
+                clauses.append((runs, joins))
+                pending_break = False
+            run.append(_Word(starts[i], ends[i], word_stem, word_text, determiner, "", flags))
+            determiner = False
             i += 1
             continue
         if flags & _STOP and gaps[i] != "-":
@@ -163,6 +163,8 @@ def _words(
             determiner = False
             i += 1
             continue
+        # the rarer kinds make ``word``; a conjunction leaves it None
+        word: _Word | None = None
         if flags & _LEVEL_LIKE:
             # "C5", "C5-6", "C5-C6", "C1-2": one word standing for the region
             level = _LEVEL.match(word_text)
@@ -176,21 +178,16 @@ def _words(
             last = tokens[end_index]
             if region == "cervical" and level.group(2) == "1" and last.lstrip("Cc") == "2":
                 region = "atlantoaxial"
-            append(
-                _Word(
-                    bounds[2 * i + 1],
-                    bounds[2 * end_index + 2],
-                    stem(region),
-                    word_text,
-                    boundary_before=pending_break,
-                    region=_REGION[level.group(1).lower()],
-                    flags=_LEVEL_LIKE,
-                )
+            word = _Word(
+                bounds[2 * i + 1],
+                bounds[2 * end_index + 2],
+                stem(region),
+                word_text,
+                region=_REGION[level.group(1).lower()],
+                flags=_LEVEL_LIKE,
             )
-            pending_break = False
             i = end_index + 1
-            continue
-        if i + 1 < count and gaps[i] == "-":
+        elif i + 1 < count and gaps[i] == "-":
             # a hyphenated chain ("atlanto-axial", "cafe-au-lait") is one word when the lexicon
             # knows it joined, as name_keys indexes it; otherwise its parts are words
             chain_end = i + 1
@@ -199,84 +196,61 @@ def _words(
             surface = "".join(tokens[i : chain_end + 1])
             joined = stem(surface)
             if joined in vocabulary:
-                append(
-                    _Word(
-                        bounds[2 * i + 1],
-                        bounds[2 * chain_end + 2],
-                        joined,
-                        surface,
-                        boundary_before=pending_break,
-                    )
-                )
-                pending_break = False
+                word = _Word(bounds[2 * i + 1], bounds[2 * chain_end + 2], joined, surface)
                 i = chain_end + 1
-                continue
-            if flags & _NON:
+            elif flags & _NON:
                 # "non-bloody stools", "non-tender": the word after "non-" names no finding
-                append(_Word(bounds[2 * i + 1], bounds[2 * i + 2], word_stem, word_text))
+                # ("non" joins the run under way; a clause break comes before the next word)
+                run.append(_Word(bounds[2 * i + 1], bounds[2 * i + 2], word_stem, word_text))
                 following = tokens[i + 1]
                 following_stem, following_flags = info_get(following) or _word_info(following)
                 seen |= following_flags
-                append(
-                    _Word(
-                        bounds[2 * i + 3],
-                        bounds[2 * i + 4],
-                        following_stem,
-                        following,
-                        boundary_before=pending_break,
-                        flags=following_flags,
-                        disowned=True,
-                    )
+                word = _Word(
+                    bounds[2 * i + 3],
+                    bounds[2 * i + 4],
+                    following_stem,
+                    following,
+                    flags=following_flags,
+                    disowned=True,
                 )
-                pending_break = determiner = False
+                determiner = False
                 i += 2
+        if word is None:
+            if flags & _STOP:
+                determiner = determiner or bool(flags & _DETERMINER)
+                i += 1
                 continue
-        if flags & _STOP:
-            determiner = determiner or bool(flags & _DETERMINER)
+            if not flags & _CONJUNCTION:
+                word = _Word(
+                    bounds[2 * i + 1],
+                    bounds[2 * i + 2],
+                    word_stem,
+                    word_text,
+                    determiner,
+                    "",
+                    flags,
+                    i + 1 < count and gaps[i] == "-" and tokens[i + 1].lower() in _DISOWNING,
+                )
+            determiner = False
             i += 1
-            continue
-        append(
-            _Word(
-                bounds[2 * i + 1],
-                bounds[2 * i + 2],
-                word_stem,
-                word_text,
-                bool(flags & _CONJUNCTION),
-                pending_break,
-                determiner,
-                "",
-                flags,
-                i + 1 < count and gaps[i] == "-" and tokens[i + 1].lower() in _DISOWNING,
-            )
-        )
-        pending_break = False
-        determiner = False
-        i += 1
-    return words, seen
-
-
-def _clause_runs(words: list[_Word]) -> list[tuple[list[list[_Word]], list[bool]]]:
-    """Clauses (split at punctuation), each as its runs (split at conjunctions and list commas),
-    and for each run whether a real conjunction ("and", "or"), not only a comma, precedes it."""
-    clauses: list[tuple[list[list[_Word]], list[bool]]] = []
-    runs: list[list[_Word]] = []
-    joins: list[bool] = []
-    for word in words:
-        if not clauses or word.boundary_before:
-            runs, joins = [[]], [False]
+        if pending_break:
+            run = []
+            runs, joins = [run], [False]
             clauses.append((runs, joins))
-        if word.conjunction:
-            if runs[-1]:
-                runs.append([])
+            pending_break = False
+        if word is not None:
+            run.append(word)
+        else:  # a conjunction ends the run
+            if run:
+                run = []
+                runs.append(run)
                 joins.append(False)
-            joins[-1] = joins[-1] or word.text != ","
-        else:
-            runs[-1].append(word)
+            joins[-1] = True
     for runs, joins in clauses:
         if not runs[-1]:
             runs.pop()
             joins.pop()
-    return clauses
+    return clauses, seen
 
 
 def _scan(
@@ -361,8 +335,7 @@ def _qualifies_next(words: list[_Word], i: int) -> bool:
     return (
         len(lower) > 4
         and lower.endswith(_ADJECTIVE_ENDINGS)
-        and i + 1 < len(words)
-        and not words[i + 1].conjunction
+        and i + 1 < len(words)  # (no conjunction is a _Word: _words drops them)
     )
 
 
@@ -375,7 +348,8 @@ def match_sentence(text: str, start: int, end: int, lexicon: Lexicon) -> list[Ma
     >>> [sentence[m.start:m.end] for m in match_sentence(sentence, 0, len(sentence), lex)]
     ['seizures', 'ataxia']
     """
-    parts = _SPLIT.split(text[start:end])
+    sentence = text[start:end]
+    parts = (_SPLIT_ASCII if sentence.isascii() else _SPLIT).split(sentence)
     tokens, gaps = parts[1::2], parts[2::2]
     if not tokens:
         return []
@@ -388,13 +362,13 @@ def match_sentence(text: str, start: int, end: int, lexicon: Lexicon) -> list[Ma
             if word in exact:
                 begin, finish = bounds[2 * k + 1], bounds[2 * k + 2]
                 found += [Match(begin, finish, (e,)) for e in lexicon.lookup_exact(word)]
-    words, seen = _words(text, tokens, gaps, bounds, lexicon)
+    clauses, seen = _words(text, tokens, gaps, bounds, lexicon)
     if seen & _NEGATING:
         # "afebrile", "normocalcaemic": the finding named absent, like "normal X"
         for k, word in enumerate(tokens):
             for entry in lexicon.negating.get(fold(word.lower()), ()):
                 found.append(Match(bounds[2 * k + 1], bounds[2 * k + 2], (entry,), "normal"))
-    for runs, joins in _clause_runs(words):
+    for runs, joins in clauses:
         for run in runs:
             # the rarer rules run only on a run holding one of their words
             flags = 0
@@ -543,8 +517,9 @@ def _coordination(
             _scan(left + right[1:], lexicon, "coordination", found, must_include=len(left) - 1)
             # ... but not by cutting a name of right's own short: in "axial hypotonia and poor
             # eye contact" the eye belongs to "poor eye contact", not to "hypotonia of the eye"
-            inner = [m.end for m in out if right[0].start <= m.start <= right[1].start]
-            out.extend(match for match in found if not any(match.end < end for end in inner))
+            if found:  # mostly none: then skip the look at out
+                inner = [m.end for m in out if right[0].start <= m.start <= right[1].start]
+                out.extend(match for match in found if not any(match.end < end for end in inner))
         # ... or of its first words, when the tail is the head noun ("low-set and posteriorly
         # rotated ears" -> low-set ears)
         head_end = right[-1].end
@@ -571,13 +546,13 @@ def _coordination(
     # anomalies, caused by …" the words after the last comma are no item. The first item is the
     # last word of its run ("including ophthalmic, orofacial, and auditory manifestations").
     ends = [c for c in range(2, len(runs)) if joins[c]] if any(joins) else [len(runs) - 1]
+    # items are short: a long run between the two words is a clause, not an item
+    short = [len(run) <= _MAX_ITEM_WORDS for run in runs]
     for end in ends:
         begin = end - 1
         while begin > 0 and not joins[begin]:
             begin -= 1
         first, last = runs[begin], runs[end]
-        # items are short: a long run between the two words is a clause, not an item
-        short = [len(run) <= _MAX_ITEM_WORDS for run in runs]
         for k in range(begin, end - 1):
             if (k == begin or len(runs[k]) == 1) and len(last) >= 2 and all(short[k + 1 : end]):
                 _scan(runs[k][-1:] + last[1:], lexicon, "coordination", out, must_include=0)
