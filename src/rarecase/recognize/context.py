@@ -364,24 +364,28 @@ class SentenceContext:
         self._generic: list[_Hit] = []
         self._person: list[_Hit] = []  # patient or person cues
         self._strong: list[_Hit] = []  # patient cues
-        groups = {
-            Category.NEGATION: (self._status_hits,),
-            Category.UNCERTAINTY: (self._status_hits,),
-            Category.FAMILY: (self._family,),
-            Category.OTHER_PATIENT: (self._other_patient,),
-            Category.GENERIC: (self._generic,),
-            Category.PATIENT: (self._person, self._strong),
-            Category.PERSON: (self._person,),
-        }
         rule_at = rules.rule_at
         for m in found:
             rule = rule_at[m.lastindex or 0]
-            if rule.category is not Category.PSEUDO:
-                a, b = m.span()
-                hit = _Hit(rule.category, rule.direction, start + a, start + b, sentence[a:b])
-                self.hits.append(hit)
-                for group in groups[rule.category]:
-                    group.append(hit)
+            category = rule.category
+            if category is Category.PSEUDO:
+                continue
+            a, b = m.span()
+            hit = _Hit(category, rule.direction, start + a, start + b, sentence[a:b])
+            self.hits.append(hit)
+            # identity tests, not a dict by category: an Enum's hash runs Python code
+            if category is Category.NEGATION or category is Category.UNCERTAINTY:
+                self._status_hits.append(hit)
+            elif category is Category.FAMILY:
+                self._family.append(hit)
+            elif category is Category.OTHER_PATIENT:
+                self._other_patient.append(hit)
+            elif category is Category.GENERIC:
+                self._generic.append(hit)
+            else:  # patient or person
+                self._person.append(hit)
+                if category is Category.PATIENT:
+                    self._strong.append(hit)
         # clause bounds and stops: found when a scoped cue first needs them (most never do)
         self._terminators: list[int] | None = None
         self._backward_stops: list[int] | None = None
