@@ -225,3 +225,8 @@ def test_ascii_split_splits_as_the_token_pattern(text):
     from rarecase.recognize.matcher import _SPLIT, _SPLIT_ASCII
 
     assert _SPLIT_ASCII.split(text) == _SPLIT.split(text)
+
+
+def test_both_is_a_stop_word(annotate_text):
+    result = found(annotate_text, "There was pallor of both optic discs.")
+    assert ("pallor of both optic discs", "HP:0000543") in result

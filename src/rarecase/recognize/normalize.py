@@ -24,7 +24,7 @@ TOKEN: Final = re.compile(r"[^\W_]+(?:['\u2019][a-z]+)?", re.UNICODE)
 STOPWORDS: Final = frozenset(
     "a an the of in on at to its their this these those any "
     # laboratory names say where a quantity circulates; text seldom does
-    "circulating serum".split()
+    "circulating serum both each".split()
 )
 CONJUNCTIONS: Final = frozenset({"and", "or", "nor", "and/or"})
 
