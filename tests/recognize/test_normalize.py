@@ -81,3 +81,7 @@ def test_delay_and_delayed_share_a_stem():
 
 def test_ordinals_in_words_and_in_figures_share_a_stem():
     assert stem("fourth") == stem("4th") and stem("second") == stem("2nd")
+
+
+def test_a_possessive_is_the_name_itself():
+    assert stem("Romberg's") == stem("Romberg")

@@ -199,6 +199,8 @@ def _raw_stem(word: str) -> str:
      'edem', 'edem']
     """
     w = fold(word)
+    if w.endswith("'s"):  # a possessive: "Romberg's sign" is the Romberg sign
+        w = w[:-2]
     if len(w) <= 3 or w.isdigit():
         return w
     w = _IRREGULAR_PLURALS.get(w, w)
