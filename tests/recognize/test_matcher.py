@@ -230,3 +230,8 @@ def test_ascii_split_splits_as_the_token_pattern(text):
 def test_both_is_a_stop_word(annotate_text):
     result = found(annotate_text, "There was pallor of both optic discs.")
     assert ("pallor of both optic discs", "HP:0000543") in result
+
+
+def test_coordinate_adjectives_before_a_longer_phrase(annotate_text):
+    result = found(annotate_text, "She had a high, narrow palate with dental crowding.")
+    assert ("high, narrow palate", "HP:0002705") in result

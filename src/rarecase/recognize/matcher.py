@@ -532,11 +532,14 @@ def _coordination(
                 found = []
                 _scan(left[-1:] + right[m:], lexicon, "coordination", found, must_include=0)
                 out.extend(match for match in found if match.end == head_end)
-            if not joins[k + 1]:
-                # coordinate adjectives: "a high, narrow palate" is also one phrase
+        if not joins[k + 1] and len(right) >= 2:
+            # coordinate adjectives: "a high, narrow palate (with crowding)" is also one phrase,
+            # of three words at least: "cough, chronic" is two items
+            partners = lexicon.partners.get(left[-1].stem, ())
+            if right[0].stem in partners and right[1].stem in partners:
                 found = []
                 _scan(left[-1:] + right, lexicon, "name", found, must_include=0)
-                out.extend(match for match in found if match.end == head_end)
+                out.extend(match for match in found if match.end > right[0].end)
         if len(left) >= 2 and len(right) == 1:  # shared head: "hypoplasia of the tibiae and
             # fibulae"; the second item is one word, or it is a phrase of its own
             _scan(left[:-1] + right[:1], lexicon, "coordination", out, must_include=len(left) - 1)
