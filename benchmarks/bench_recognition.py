@@ -76,34 +76,35 @@ PEAK_RSS = textwrap.dedent(
     """
 )
 
-# Runs in a fresh child process: load kb + recognizer, annotate the GSC+ abstracts once the way
-# a user's input is read, report the peak resident set size (imports included).
-RSS_CHILD = textwrap.dedent(
+# The round protocol both timing children speak, after each has loaded and warmed up: say it is
+# ready, then answer each "round SECONDS" line by repeating ``one_pass`` (all the texts) until
+# SECONDS have passed; return on "stop". Rounds alternate between the two children, driven by
+# the parent, so that a change in the machine's load falls on both.
+ROUNDS = textwrap.dedent(
     """
-    import json, sys, time
-    from pathlib import Path
-    started = time.perf_counter()
-    import rarecase
-    from rarecase.recognize.evaluate import read_gold
-    from rarecase.text import read_source
-    kb = rarecase.load()
-    recognizer = rarecase.Recognizer(kb)
-    loaded = time.perf_counter()
-    mentions = 0
-    for gold in read_gold(Path(sys.argv[1])):
-        for document in read_source(gold.text, name=gold.id + ".txt"):
-            mentions += len(recognizer.annotate(document))
-    print(json.dumps({"load_s": loaded - started, "mentions": mentions,
-                      "max_rss_mb": peak_rss_mb()}))
+    def answer_rounds(one_pass):
+        import json, sys, time
+        print(json.dumps({"ready": True}), flush=True)
+        for line in sys.stdin:
+            if not line.startswith("round"):
+                break
+            seconds = float(line.split()[1])
+            passes = 0
+            started = time.perf_counter()
+            while True:
+                one_pass()
+                passes += 1
+                elapsed = time.perf_counter() - started
+                if elapsed >= seconds:
+                    break
+            print(json.dumps({"passes": passes, "elapsed_s": elapsed}), flush=True)
     """
 )
 
 # Runs under FastHPOCR's own interpreter. Reads {"texts": [[id, text]...]} as one line from
 # stdin; loads the index (timed apart), annotates every text with longestMatch False (the
-# default) and True for accuracy (this is also the warm-up), says it is ready, then answers each
-# "round SECONDS" line by repeating default annotation over all texts until SECONDS have passed,
-# and "stop" with its results. Rounds alternate with rarecase's in the parent, so that a change
-# in the machine's load falls on both.
+# default) and True for accuracy (this is also the warm-up), answers the timed rounds with
+# default annotation, and on "stop" prints its results.
 FASTHPOCR_CHILD = textwrap.dedent(
     """
     import json, sys, time
@@ -121,59 +122,37 @@ FASTHPOCR_CHILD = textwrap.dedent(
              for a in annotator.annotate(text, longestMatch=longest)]
             for text in texts
         ]
-    print(json.dumps({"ready": True}), flush=True)
-    for line in sys.stdin:
-        if not line.startswith("round"):
-            break
-        seconds = float(line.split()[1])
-        passes = 0
-        started = time.perf_counter()
-        while True:
-            for text in texts:
-                annotator.annotate(text)
-            passes += 1
-            elapsed = time.perf_counter() - started
-            if elapsed >= seconds:
-                break
-        print(json.dumps({"passes": passes, "elapsed_s": elapsed}), flush=True)
+    def one_pass():
+        for text in texts:
+            annotator.annotate(text)
+    answer_rounds(one_pass)
     print(json.dumps({"version": version("fasthpocr"), "load_s": load_s, "found": found,
                       "max_rss_mb": peak_rss_mb()}), flush=True)
     """
 )
 
 
-# rarecase's side of the timed rounds, in a fresh process like FastHPOCR's: it loads, reads and
-# annotates every text once (the warm-up), says it is ready, then answers "round SECONDS" and
-# "stop" as the FastHPOCR child does: both tools are timed alike, in processes that do nothing
-# else (the parent has run all the evaluations).
+# rarecase's side of the timed rounds, in a fresh process like FastHPOCR's: it loads (timed,
+# imports included), reads and annotates every text once (the warm-up), answers the timed
+# rounds, and on "stop" prints its load time and peak memory. Both tools are timed alike, in
+# processes that do nothing else (the parent has run all the evaluations).
 RARECASE_CHILD = textwrap.dedent(
     """
     import json, sys, time
     job = json.loads(sys.stdin.readline())
+    started = time.perf_counter()
     import rarecase
     from rarecase.text import read_source
     recognizer = rarecase.Recognizer(rarecase.load())
+    load_s = time.perf_counter() - started
     texts = job["texts"]
     def one_pass():
         for ident, text in texts:
             for document in read_source(text, name=ident + ".txt"):
                 recognizer.annotate(document)
     one_pass()
-    print(json.dumps({"ready": True}), flush=True)
-    for line in sys.stdin:
-        if not line.startswith("round"):
-            break
-        seconds = float(line.split()[1])
-        passes = 0
-        started = time.perf_counter()
-        while True:
-            one_pass()
-            passes += 1
-            elapsed = time.perf_counter() - started
-            if elapsed >= seconds:
-                break
-        print(json.dumps({"passes": passes, "elapsed_s": elapsed}), flush=True)
-    print(json.dumps({"max_rss_mb": peak_rss_mb()}), flush=True)
+    answer_rounds(one_pass)
+    print(json.dumps({"load_s": load_s, "max_rss_mb": peak_rss_mb()}), flush=True)
     """
 )
 
@@ -341,40 +320,33 @@ class Rounds:
         )
 
 
-def rarecase_rss(gsc: Path) -> tuple[float, float]:
-    """Peak resident MB and load seconds of a fresh process that loads and annotates."""
-    output = subprocess.run(
-        [sys.executable, "-c", PEAK_RSS + RSS_CHILD, str(gsc)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    data = json.loads(output.strip().splitlines()[-1])
-    return float(data["max_rss_mb"]), float(data["load_s"])
-
-
 def timed_rounds(
-    python: Path, index: Path, texts: list[tuple[str, str]], rounds: int, seconds: float
-) -> tuple[FastResult | None, Rounds, str]:
+    fasthpocr: tuple[Path, Path] | None, texts: list[tuple[str, str]], rounds: int, seconds: float
+) -> tuple[FastResult | None, Rounds, dict[str, Any], str]:
     """Alternating timed rounds (rarecase, FastHPOCR, rarecase, ...), each tool in a fresh
-    process of its own; FastHPOCR's results too, or None and why it was skipped (then the
-    rounds are rarecase's alone)."""
+    process of its own; rarecase's load time and peak memory; FastHPOCR's results, or None and
+    why it was skipped (then the rounds are rarecase's alone). ``fasthpocr`` is its interpreter
+    and index folder, None to skip it."""
     timed = Rounds()
-    ours = RoundChild([sys.executable, "-c", PEAK_RSS + RARECASE_CHILD], texts)
-    index_file = index / "hp.index"
-    why = ""
-    if not python.exists():
-        why = f"no interpreter at {python} (install FastHPOCR there: see this script's docstring)"
-    elif not index_file.exists():
-        why = f"no index at {index_file} (build it with FastHPOCR.IndexHPO first)"
+    ours = RoundChild([sys.executable, "-c", PEAK_RSS + ROUNDS + RARECASE_CHILD], texts)
     theirs: RoundChild | None = None
-    if not why:
-        try:
-            theirs = RoundChild(
-                [str(python), "-c", PEAK_RSS + FASTHPOCR_CHILD, str(index_file)], texts
+    why = "--no-fasthpocr given"
+    if fasthpocr is not None:
+        python, index = fasthpocr
+        index_file = index / "hp.index"
+        why = ""
+        if not python.exists():
+            why = (
+                f"no interpreter at {python} (install FastHPOCR there: see this script's docstring)"
             )
-        except (RuntimeError, OSError, ValueError) as error:
-            why = str(error)
+        elif not index_file.exists():
+            why = f"no index at {index_file} (build it with FastHPOCR.IndexHPO first)"
+        else:
+            try:
+                command = [str(python), "-c", PEAK_RSS + ROUNDS + FASTHPOCR_CHILD, str(index_file)]
+                theirs = RoundChild(command, texts)
+            except (RuntimeError, OSError, ValueError) as error:
+                why = str(error)
     data: dict[str, Any] = {}
     try:
         for _ in range(rounds):
@@ -389,9 +361,9 @@ def timed_rounds(
         theirs, why, timed.theirs = None, str(error), []
         while len(timed.ours) < rounds:
             timed.ours.append(ours.round(seconds))
-    ours.stop()
+    our_data = ours.stop()
     if theirs is None:
-        return None, timed, why
+        return None, timed, our_data, why
     found = {
         mode: [[(int(s), int(e), str(i)) for s, e, i in doc] for doc in docs]
         for mode, docs in data["found"].items()
@@ -399,6 +371,7 @@ def timed_rounds(
     return (
         FastResult(str(data["version"]), float(data["load_s"]), found, float(data["max_rss_mb"])),
         timed,
+        our_data,
         "",
     )
 
@@ -491,16 +464,11 @@ def main() -> None:
     full_all_ids = Prf.from_report(full_report["patient_present_document_all_ids"])
 
     texts = [(doc.id, doc.text) for doc in gsc]
-    mb, fresh_load_s = rarecase_rss(args.gsc)
-    theirs: FastResult | None = None
-    if args.no_fasthpocr:
-        python, index, why = Path("/nonexistent"), Path("/nonexistent"), "--no-fasthpocr given"
-    else:
-        python, index, why = args.fasthpocr_python, args.fasthpocr_index, ""
-    theirs, timed, skipped_why = timed_rounds(
-        python, index, texts, args.rounds, args.seconds / args.rounds
+    fasthpocr = None if args.no_fasthpocr else (args.fasthpocr_python, args.fasthpocr_index)
+    theirs, timed, our_child, why = timed_rounds(
+        fasthpocr, texts, args.rounds, args.seconds / args.rounds
     )
-    why = why or skipped_why
+    mb, fresh_load_s = float(our_child["max_rss_mb"]), float(our_child["load_s"])
 
     # -- report ---------------------------------------------------------------------------
     gsc_mention = Prf.from_report(gsc_report["mention"])
@@ -652,7 +620,7 @@ def main() -> None:
             met(ratio, ratio is not None and ratio >= 1.0),
         ),
         (
-            "peak resident memory, fresh process (load + annotate)",
+            "peak resident memory, timing process (load + annotate)",
             f"{mb:.0f} MB",
             fast(f"{theirs.max_rss_mb:.0f} MB" if theirs else None),
             "< 500 MB",
@@ -687,8 +655,8 @@ def main() -> None:
         f"The timing alternates: {args.rounds} rounds of at least {args.seconds / args.rounds:g} s "
         "each, rarecase then FastHPOCR, so that a change in the shared machine's load falls on "
         "both; the ratio is the median of the rounds' ratios. Peak memory is the maximum "
-        "resident set size (VmHWM) of a fresh process, imports included (FastHPOCR: its "
-        "benchmark child, after the timed passes)."
+        "resident set size (VmHWM) of each tool's timing process, imports included, after the "
+        "timed passes; rarecase's load time is that process's, imports included."
     )
 
 

@@ -394,32 +394,28 @@ class SentenceContext:
     @property
     def terminators(self) -> list[int]:
         if self._terminators is None:
-            # finditer's matches come in order and do not overlap: starts and ends are sorted
-            self._terminators = [
-                self.start + m.start()
-                for m in self.rules.terminator.finditer(self.text[self.start : self.end])
-            ]
+            self._terminators = self._places(self.rules.terminator, at_end=False)
         return self._terminators
 
     @property
     def backward_stops(self) -> list[int]:
         if self._backward_stops is None:
-            stop = self.rules.backward_stop
-            sentence = self.text[self.start : self.end]
-            self._backward_stops = (
-                [self.start + m.end() for m in stop.finditer(sentence)] if stop else []
-            )
+            self._backward_stops = self._places(self.rules.backward_stop, at_end=True)
         return self._backward_stops
 
     @property
     def forward_stops(self) -> list[int]:
         if self._forward_stops is None:
-            stop = self.rules.forward_stop
-            sentence = self.text[self.start : self.end]
-            self._forward_stops = (
-                [self.start + m.start() for m in stop.finditer(sentence)] if stop else []
-            )
+            self._forward_stops = self._places(self.rules.forward_stop, at_end=False)
         return self._forward_stops
+
+    def _places(self, pattern: re.Pattern[str] | None, *, at_end: bool) -> list[int]:
+        """Where ``pattern`` matches in the sentence (each match's end or start): sorted, as
+        finditer's matches come in order and do not overlap."""
+        if pattern is None:
+            return []
+        sentence = self.text[self.start : self.end]
+        return [self.start + (m.end() if at_end else m.start()) for m in pattern.finditer(sentence)]
 
     def _clause(self, position: int) -> tuple[int, int]:
         terminators = self.terminators

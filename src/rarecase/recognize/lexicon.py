@@ -15,7 +15,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -138,9 +138,11 @@ class Lexicon:
                 shorter = pattern.sub(r"\1", kb.labels[index])
                 if shorter != kb.labels[index]:
                     add(Entry(Kind.PHENOTYPE, (term,), shorter, 3))
-        for entry in _clinical_abbreviations(kb):
+        # abbreviations with one dominant clinical reading ("ESRD"), matched as written;
+        # phrases in common clinical use that HPO lacks ("skin lesions"), as non-exact synonyms
+        for entry in _table_entries(kb, "clinical_abbreviations.tsv", rank=1, case_sensitive=True):
             add(entry)
-        for entry in _clinical_phrases(kb):
+        for entry in _table_entries(kb, "clinical_phrases.tsv", rank=2):
             add(entry)
         negating: dict[str, list[Entry]] = {}
         for entry in _table_entries(kb, "negating_words.tsv", rank=1):
@@ -232,55 +234,33 @@ def _entry_from(data: list[Any]) -> Entry:
 _KINDS = {kind.value: kind for kind in Kind}
 
 
-def _clinical_abbreviations(kb: KnowledgeBase) -> Iterable[Entry]:
-    """Entries from data/clinical_abbreviations.tsv; an id this HPO release no longer has (or
-    has moved) is resolved, and one it does not know is skipped with a warning."""
-    text = resources.files("rarecase.recognize").joinpath("data/clinical_abbreviations.tsv")
+def _table_rows(name: str) -> Iterator[tuple[int, str, str]]:
+    """(line number, phrase, HPO id) of a ``phrase<TAB>HPO id[<TAB>label]`` table in data/."""
+    text = resources.files("rarecase.recognize").joinpath(f"data/{name}")
     for number, line in enumerate(text.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        short, _, ident = line.partition("\t")
-        try:
-            index, _ = kb.resolve(ident.strip())
-        except UnknownTermError:
-            log.warning(
-                "clinical_abbreviations.tsv:%d: %s unknown to HPO %s; skipped",
-                number,
-                ident,
-                kb.hpo_version,
-            )
-            continue
-        yield Entry(Kind.PHENOTYPE, (str(kb.term_id(index)),), short.strip(), 1, True)
+        if line.strip() and not line.startswith("#"):
+            phrase, ident, *_ = line.split("\t")
+            yield number, phrase.strip(), ident.strip()
 
 
 @cache
 def negating_words() -> frozenset[str]:
     """The folded words of data/negating_words.tsv, for the matcher's per-word flags."""
-    text = resources.files("rarecase.recognize").joinpath("data/negating_words.tsv")
-    lines = text.read_text(encoding="utf-8").splitlines()
-    return frozenset(fold(line.split("\t")[0]) for line in lines if line.strip() and line[0] != "#")
+    return frozenset(fold(phrase) for _, phrase, _ in _table_rows("negating_words.tsv"))
 
 
-def _clinical_phrases(kb: KnowledgeBase) -> Iterable[Entry]:
-    """Phrases in common clinical use that HPO lacks ("skin lesions", "learning
-    difficulties"), ranked as non-exact synonyms."""
-    return _table_entries(kb, "clinical_phrases.tsv", rank=2)
-
-
-def _table_entries(kb: KnowledgeBase, name: str, *, rank: int) -> Iterable[Entry]:
-    """Phenotype entries from a ``phrase<TAB>HPO id[<TAB>label]`` table in data/; an id this
-    HPO release does not know is skipped with a warning, a moved one is followed."""
-    text = resources.files("rarecase.recognize").joinpath(f"data/{name}")
-    for number, line in enumerate(text.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        phrase, ident, *_ = line.split("\t")
+def _table_entries(
+    kb: KnowledgeBase, name: str, *, rank: int, case_sensitive: bool = False
+) -> Iterable[Entry]:
+    """Phenotype entries from one of our tables in data/; an id this HPO release does not know
+    is skipped with a warning, a moved one is followed."""
+    for number, phrase, ident in _table_rows(name):
         try:
-            index, _ = kb.resolve(ident.strip())
+            index, _ = kb.resolve(ident)
         except UnknownTermError:
             log.warning("%s:%d: %s unknown to HPO %s; skipped", name, number, ident, kb.hpo_version)
             continue
-        yield Entry(Kind.PHENOTYPE, (str(kb.term_id(index)),), phrase.strip(), rank)
+        yield Entry(Kind.PHENOTYPE, (str(kb.term_id(index)),), phrase, rank, case_sensitive)
 
 
 def _disease_entries(kb: KnowledgeBase) -> Iterable[Entry]:

@@ -67,10 +67,11 @@ _STOP, _DETERMINER, _CONJUNCTION, _LEVEL_LIKE = 1, 2, 4, 8
 _COPULA_WORD, _NORMAL_WORD, _TRAILING_WORD, _INTRODUCER, _NEGATING = 16, 32, 64, 128, 256
 _NON = 512
 _SPECIAL_HANDLING = _STOP | _CONJUNCTION | _LEVEL_LIKE | _INTRODUCER | _NON
+# "seizure-free", "acrochordon-like": a word before one of these names no finding.
+_DISOWNING: Final = frozenset({"free", "like"})
 # Words that open a list of examples ("manifestations, including ophthalmic, orofacial and
 # auditory ones"): a clause boundary, so no item pairs with the words before them. No HPO name
 # holds one.
-_DISOWNING: Final = frozenset({"free", "like"})
 _INTRODUCERS: Final = frozenset(
     "including include includes particularly namely notably mainly mostly such".split()
 )
