@@ -24,6 +24,10 @@ from rarecase.recognize.normalize import fold, name_keys, name_stems, overstemme
         ("ocular", "eye"),
         ("anomaly", "abnormality"),
         ("calcified", "calcification"),
+        ("duplicated", "duplication"),
+        ("elongated", "elongation"),
+        ("malrotated", "malrotation"),
+        ("dilated", "dilatation"),
     ],
 )
 def test_forms_that_should_meet(a, b):

@@ -193,3 +193,18 @@ def test_he_presented_with_goes_on_about_the_cited_man(annotate_text):
 def test_a_disease_name_that_is_also_a_finding_does_not_make_its_parts_generic(annotate_text):
     found = subjects(annotate_text, "She had cystoid macular oedema.")
     assert found["macular oedema"][0] == "patient"
+
+
+def test_of_terms_matching_the_same_stems_the_one_worded_as_the_text_wins(recognizer):
+    # "malformation" and "abnormality" share a stem; HPO names "Kidney malformation" as a
+    # synonym of Abnormal renal morphology, and "Abnormality of the kidney" is its own label
+    ids = {
+        m.text: m.id
+        for m in annotated(
+            recognizer,
+            "He had malformations of the kidney. Her sister had an abnormality of the kidney.",
+        )
+        if m.kind.value == "phenotype"
+    }
+    assert ids["malformations of the kidney"] == "HP:0012210"
+    assert ids["abnormality of the kidney"] == "HP:0000077"

@@ -74,6 +74,7 @@ _SUFFIXES: Final[tuple[tuple[str, str], ...]] = (
     ("ness", ""),
     ("ity", ""),
     ("ied", "y"),
+    ("ated", ""),  # duplicated -> duplic(ation), elongated -> elong(ation)
     ("ed", ""),
     ("ing", ""),
     ("ous", ""),

@@ -8,7 +8,7 @@ document.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from rarecase.ontology.knowledge import KnowledgeBase
@@ -17,7 +17,7 @@ from rarecase.recognize.discourse import carry_subjects, turn_back
 from rarecase.recognize.lexicon import Entry, Kind, Lexicon
 from rarecase.recognize.matcher import Match, match_sentence
 from rarecase.recognize.mention import Cue, Mention, Status, Subject
-from rarecase.recognize.normalize import TOKEN
+from rarecase.recognize.normalize import STOPWORDS, TOKEN
 from rarecase.text.document import Document
 from rarecase.text.sentences import split_sentences
 
@@ -48,6 +48,11 @@ class Recognizer:
         self.rules = rules if rules is not None else default_rules()
         self._labels: dict[str, str] = {}
 
+    def _names(self, term: str) -> list[str]:
+        """A term's label and synonyms (for telling apart terms that match the same words)."""
+        found = self.kb.term(term)
+        return [found.label, *(synonym.text for synonym in found.synonyms)]
+
     def annotate(self, document: Document) -> list[Mention]:
         text = document.text
         sentences = document.sentences or tuple(split_sentences(text))
@@ -61,7 +66,7 @@ class Recognizer:
         mentions = []
         seen: set[tuple[int, int, str]] = set()
         for match, sentence in matches:
-            for kind, concepts, name in _readings(match):
+            for kind, concepts, name in _readings(match, text, self._names):
                 # the first reading of a span and id is the one kept: judge no later copy
                 key = (match.start, match.end, concepts[0])
                 if key not in seen:
@@ -178,7 +183,9 @@ def _readable(name: str) -> str:
     return name.capitalize() if name.isupper() else name
 
 
-def _readings(match: Match) -> list[tuple[Kind, tuple[str, ...], str]]:
+def _readings(
+    match: Match, text: str, names: Callable[[str], list[str]]
+) -> list[tuple[Kind, tuple[str, ...], str]]:
     """What a matched name stands for: its best phenotype, and its disease(s), kept apart.
 
     Equally good disease names are pooled ("Waardenburg syndrome type 1" is both an OMIM and an
@@ -187,12 +194,17 @@ def _readings(match: Match) -> list[tuple[Kind, tuple[str, ...], str]]:
     readings: list[tuple[Kind, tuple[str, ...], str]] = []
     phenotype = None
     diseases = []
+    rivals = False
     for entry in match.entries:  # one pass: called for every match
         if entry.kind is Kind.PHENOTYPE:
             if phenotype is None:
                 phenotype = entry
+            elif entry.concepts != phenotype.concepts:
+                rivals = True
         elif entry.kind is Kind.DISEASE:
             diseases.append(entry)
+    if rivals and match.how != "normal":
+        phenotype = _closest_wording(text[match.start : match.end], match.entries, names)
     if phenotype is not None:
         readings.append((Kind.PHENOTYPE, phenotype.concepts, phenotype.name))
     if diseases:
@@ -202,6 +214,35 @@ def _readings(match: Match) -> list[tuple[Kind, tuple[str, ...], str]]:
         name = next(e.name for e in diseases if e.rank == best)
         readings.append((Kind.DISEASE, tuple(ordered), name))
     return readings
+
+
+def _closest_wording(
+    written: str, entries: tuple[Entry, ...], names: Callable[[str], list[str]]
+) -> Entry:
+    """Of terms whose names match the same stems, the one with a name (label or synonym) worded
+    as the text is: stems join "malformation" with "abnormality", but "malformations of the
+    kidney" is the synonym "Kidney malformation" (Abnormal renal morphology), not the label
+    "Abnormality of the kidney". Ties go to the better-ranked name (entries come best first)."""
+    words = _word_starts(written)
+    phenotypes = [e for e in entries if e.kind is Kind.PHENOTYPE and e.rank <= _HPO_OWN_NAME]
+    if len(phenotypes) < 2 or phenotypes[0] is not _first_phenotype(entries):
+        return _first_phenotype(entries)  # a name of our tables, chosen on purpose, stays
+    return max(
+        phenotypes,
+        key=lambda e: max(len(words & _word_starts(name)) for name in names(e.concepts[0])),
+    )
+
+
+_HPO_OWN_NAME = 1  # ranks of HPO's labels and exact synonyms
+
+
+def _first_phenotype(entries: tuple[Entry, ...]) -> Entry:
+    return next(e for e in entries if e.kind is Kind.PHENOTYPE)
+
+
+def _word_starts(phrase: str) -> set[str]:
+    """The first letters of each content word: enough to tell a plural from another word."""
+    return {w[:5] for w in TOKEN.findall(phrase.lower()) if w not in STOPWORDS}
 
 
 def _initials_fit(short: str, long: str) -> bool:
