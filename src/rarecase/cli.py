@@ -643,8 +643,11 @@ def eval_recognition(
 ) -> None:
     """Mention- and document-level precision, recall and F1; status and subject accuracy."""
     recognizer = _settings(ctx).recognizer
-    kinds = (Kind.PHENOTYPE, Kind.DISEASE) if diseases else (Kind.PHENOTYPE,)
-    report = evaluate(read_gold(gold), recognizer, kinds=kinds)
+    documents = read_gold(gold)
+    # a gold of diseases only (NCBI Disease) is scored on its diseases without being asked
+    only_diseases = all(m.kind == "disease" for d in documents for m in d.mentions)
+    kinds = (Kind.PHENOTYPE, Kind.DISEASE) if diseases or only_diseases else (Kind.PHENOTYPE,)
+    report = evaluate(documents, recognizer, kinds=kinds)
     data = report.to_json()
     if as_json:
         _emit_json(data)
@@ -657,6 +660,7 @@ def eval_recognition(
         "patient_present_document_without_context": "  the same, ignoring status and subject",
         "patient_present_document_all_ids": "  the same, ancestors kept on both sides",
         "patient_excluded_document": "patient's excluded findings, per document",
+        "disease_mention_spans": "disease mentions, by span (gold in MeSH)",
     }
     for level, name in levels.items():
         c = data[level]

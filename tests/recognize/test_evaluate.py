@@ -2,6 +2,7 @@ import pytest
 
 from rarecase.errors import InputError
 from rarecase.recognize.evaluate import Counts, evaluate, read_gold
+from rarecase.recognize.lexicon import Kind
 from tests.conftest import DATA
 
 GOLD = DATA / "recognize"
@@ -64,3 +65,18 @@ def test_full_text_gold_is_judged_per_document(recognizer):
     assert report.documents == 1 and report.mention.tp == 0  # no spans in this gold
     assert report.patient_present.tp >= 3
     assert report.patient_present.precision >= report.patient_present_without_context.precision
+
+
+def test_disease_gold_in_mesh_is_scored_by_span(tmp_path, recognizer):
+    text = "Marfan syndrome and a rare disorder of collagen were described."
+    gold = tmp_path / "diseases.tsv"
+    gold.write_text(
+        f"1\n{text}\n0\t15\tMarfan syndrome\tMESH:D008382\n22\t47\trare disorder of collagen\tMESH:D1\n\n"
+    )
+    documents = read_gold(gold)
+    assert [m.kind for m in documents[0].mentions] == ["disease", "disease"]
+    report = evaluate(documents, recognizer, kinds=(Kind.PHENOTYPE, Kind.DISEASE))
+    spans = report.disease_spans
+    assert (spans.tp, spans.fn) == (1, 1)  # Marfan syndrome found, the paraphrase not
+    assert report.mention.tp + report.mention.fp + report.mention.fn == 0  # no id comparison
+    assert {m["text"] for m in report.misses if m["kind"] == "fn"} == {"rare disorder of collagen"}

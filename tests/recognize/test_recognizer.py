@@ -208,3 +208,16 @@ def test_of_terms_matching_the_same_stems_the_one_worded_as_the_text_wins(recogn
     }
     assert ids["malformations of the kidney"] == "HP:0012210"
     assert ids["abnormality of the kidney"] == "HP:0000077"
+
+
+def test_abbreviation_with_a_hyphen_and_initials_in_another_order(recognizer):
+    text = (
+        "Ataxia-telangiectasia (A-T) and myotonic dystrophy (DM) are inherited. "
+        "Our patient with A-T had no sign of DM."
+    )
+    uses = {
+        (m.text, m.id)
+        for m in annotated(recognizer, text)
+        if m.how == "abbreviation" and m.start > text.index("Our")
+    }
+    assert uses == {("A-T", "OMIM:208900"), ("DM", "OMIM:160900")}

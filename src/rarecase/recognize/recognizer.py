@@ -110,17 +110,17 @@ class Recognizer:
                     definitions.add(found.start(1))
         if not defined:
             return [], definitions
-        sentence_list = list(sentences)
+        # a use is the short form as a whole word, or its plural ("A-T", "VSDs")
+        uses = re.compile(
+            r"(?<![\w-])("
+            + "|".join(re.escape(short) for short in sorted(defined, key=len, reverse=True))
+            + r")s?(?![\w-])"
+        )
         extra: list[tuple[Match, tuple[int, int]]] = []
-        for start, end in sentence_list:
-            sentence = text[start:end]
-            if not any(short in sentence for short in defined):  # no use here: skip tokenising
-                continue
-            for token in TOKEN.finditer(text, start, end):
-                word = token.group()
-                key = word if word in defined else word[:-1] if word.endswith("s") else ""
-                if key in defined and token.start() not in definitions:
-                    match = Match(token.start(), token.end(), defined[key], "abbreviation")
+        for start, end in sentences:
+            for use in uses.finditer(text, start, end):
+                if use.start() not in definitions:
+                    match = Match(use.start(), use.end(), defined[use.group(1)], "abbreviation")
                     extra.append((match, (start, end)))
         return extra, definitions
 
@@ -246,16 +246,23 @@ def _word_starts(phrase: str) -> set[str]:
 
 
 def _initials_fit(short: str, long: str) -> bool:
-    """Loose check that the letters of ``short`` appear, in order, in ``long``."""
+    """Loose check that ``short`` abbreviates ``long``: its letters appear in order in ``long``
+    from the first one, or they are the initials of ``long``'s words in another order (the
+    Latin "dystrophia myotonica" gives "myotonic dystrophy (DM)")."""
     letters = [c.lower() for c in short if c.isalpha()]
     text = long.lower()
+    if not letters:
+        return False
+    initials = sorted(word[0] for word in TOKEN.findall(text))
+    if len(letters) >= 2 and sorted(letters) == initials:
+        return True
     position = 0
     for letter in letters:
         position = text.find(letter, position)
         if position < 0:
             return False
         position += 1
-    return bool(letters) and text[0] == letters[0]
+    return text[0] == letters[0]
 
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:
