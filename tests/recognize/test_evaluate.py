@@ -71,7 +71,8 @@ def test_disease_gold_in_mesh_is_scored_by_span(tmp_path, recognizer):
     text = "Marfan syndrome and a rare disorder of collagen were described."
     gold = tmp_path / "diseases.tsv"
     gold.write_text(
-        f"1\n{text}\n0\t15\tMarfan syndrome\tMESH:D008382\n22\t47\trare disorder of collagen\tMESH:D1\n\n"
+        f"1\n{text}\n0\t15\tMarfan syndrome\tMESH:D008382\n"
+        "22\t47\trare disorder of collagen\tMESH:D1\n\n"
     )
     documents = read_gold(gold)
     assert [m.kind for m in documents[0].mentions] == ["disease", "disease"]

@@ -258,12 +258,12 @@ def evaluate(
             wanted = [g for g in wanted if g not in foreign]
             # such corpora call "disease" much that HPO calls a phenotype ("hemolytic anemia",
             # "breast cancer"): a mention of either kind counts
-            spans = {(m.start, m.end): m.id for m in found}
+            found_spans = {(m.start, m.end): m.id for m in found}
             expected_spans = {(g.start, g.end): g.id for g in foreign}
-            report.disease_spans.add(set(spans), set(expected_spans))
+            report.disease_spans.add(set(found_spans), set(expected_spans))
             for kind, side, other in (
-                ("fp", spans, expected_spans),
-                ("fn", expected_spans, spans),
+                ("fp", found_spans, expected_spans),
+                ("fn", expected_spans, found_spans),
             ):
                 for start, end in sorted(set(side) - set(other)):
                     ident = side[start, end]
