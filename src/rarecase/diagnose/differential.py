@@ -119,4 +119,7 @@ class Differential:
 
     def to_line(self) -> dict[str, Any]:
         """One output line of `rarecase diagnose --batch`: ranks, ids and scores, no reasons."""
-        return {"id": self.case_id, "differential": [d.to_json(reasons=False) for d in self.diseases]}
+        return {
+            "id": self.case_id,
+            "differential": [d.to_json(reasons=False) for d in self.diseases],
+        }

@@ -98,7 +98,9 @@ def _open_lines(path: Path) -> Iterator[tuple[int, str]]:
                 if line.strip():
                     yield number, line
     except (OSError, UnicodeDecodeError, EOFError) as error:
-        raise UnsupportedFormatError(str(path), f"cannot read: {error}", "give JSON lines") from error
+        raise UnsupportedFormatError(
+            str(path), f"cannot read: {error}", "give JSON lines"
+        ) from error
 
 
 def _phenopacket_diseases(record: dict[str, Any]) -> list[str]:
@@ -119,7 +121,9 @@ def read_cases(path: str | Path, kb: KnowledgeBase) -> Iterator[EvalCase]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            raise UnsupportedFormatError(where, f"not JSON ({error.msg})", "one object a line") from error
+            raise UnsupportedFormatError(
+                where, f"not JSON ({error.msg})", "one object a line"
+            ) from error
         if not isinstance(record, dict):
             raise InputError(where, "a line is not a JSON object", "one case a line")
         if "observed" in record:
@@ -185,7 +189,9 @@ def evaluate(
         result.dropped_terms += len(case.query.dropped)
         result.dropped_ids.update(case.query.dropped)
         targets = [
-            index[d] for d in case.diseases if d in index and has_profile[index[d]] and mask[index[d]]
+            index[d]
+            for d in case.diseases
+            if d in index and has_profile[index[d]] and mask[index[d]]
         ]
         if not targets or len(case.query.present) == 0:
             result.not_evaluable += 1

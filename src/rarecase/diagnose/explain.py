@@ -29,7 +29,12 @@ def source_term(profiles: DiseaseProfiles, direct: dict[int, float], term: int) 
 
 
 def relation_of(
-    profiles: DiseaseProfiles, direct: dict[int, float], case_term: int, via: int, *, annotated: bool
+    profiles: DiseaseProfiles,
+    direct: dict[int, float],
+    case_term: int,
+    via: int,
+    *,
+    annotated: bool,
 ) -> tuple[Relation, int | None]:
     """How a case term met a disease through its common ancestor ``via``, and the disease term.
 

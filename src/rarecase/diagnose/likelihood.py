@@ -46,6 +46,8 @@ EXCLUDED_WEIGHT: Final = 1.0
 EXCLUDED_FLOOR: Final = 0.0
 #: 1 - background is kept above this, so that excluding a near-universal term says little.
 MIN_ABSENT: Final = 0.05
+#: No feature is certain in every patient: an excluded obligate feature gives (1 - this), not 0.
+MAX_FREQUENCY: Final = 0.95
 
 
 class LikelihoodRanker:
@@ -93,9 +95,7 @@ class LikelihoodRanker:
                 lr[direct_rows] = np.maximum(lr[direct_rows], ancestral)
             lr[rows] = np.maximum(lr[rows], values)
         for a in p.phenotype_ancestors(term).tolist():
-            refused = p.negated_column(a)
-            if len(refused):
-                lr[refused] = np.minimum(lr[refused], NOT_LR)
+            lr[p.negated_column(a)] = NOT_LR
         return lr
 
     def excluded_lr(self, term: int) -> np.ndarray:
@@ -104,7 +104,7 @@ class LikelihoodRanker:
         absent = max(1.0 - float(p.background[term]), MIN_ABSENT)
         lr = np.full(p.n_diseases, 1.0 / absent)
         rows, freq = p.closure_column(term)
-        lr[rows] = (1.0 - freq) / absent
+        lr[rows] = (1.0 - np.minimum(freq, MAX_FREQUENCY)) / absent
         for a in p.phenotype_ancestors(term).tolist():
             lr[p.negated_column(a)] = 1.0 / absent
         lr = np.maximum(lr, self.excluded_floor)
@@ -182,7 +182,11 @@ class LikelihoodRanker:
                 a = max(no, key=lambda x: ic[x])
                 against.append(
                     make_match(
-                        p, t, a, Relation.NOT_ANNOTATED, ic=float(ic[a]),
+                        p,
+                        t,
+                        a,
+                        Relation.NOT_ANNOTATED,
+                        ic=float(ic[a]),
                         contribution=float(np.log10(NOT_LR)),
                     )
                 )
@@ -201,32 +205,49 @@ class LikelihoodRanker:
             relation, term = relation_of(p, direct, t, via, annotated=annotated)
             frequency = closure.get(via) if relation is not Relation.ANCESTOR else direct.get(via)
             match = make_match(
-                p, t, term, relation, ic=float(ic[via]), contribution=float(np.log10(best)),
-                frequency=frequency, via=via,
+                p,
+                t,
+                term,
+                relation,
+                ic=float(ic[via]),
+                contribution=float(np.log10(best)),
+                frequency=frequency,
+                via=via,
             )
             matched.append(match)
         if self.use_excluded:
+            # An excluded term the disease neither shows nor is NOT-annotated with gets the same
+            # small background LR for every such disease; it is not itemised.
             for t in query.excluded.tolist():
-                if t not in closure:
+                no = [a for a in p.phenotype_ancestors(t).tolist() if a in refused]
+                if t not in closure and not no:
                     continue
-                lr = float(self.excluded_lr_one(t, closure[t], refused))
-                if lr >= 1:
-                    continue
-                relation, term = relation_of(p, direct, t, t, annotated=True)
-                against.append(
-                    make_match(
-                        p, t, term, relation, ic=float(ic[t]), contribution=float(np.log10(lr)),
-                        frequency=closure[t], via=t,
-                    )
+                lr = self.excluded_lr_one(t, closure.get(t, 0.0), refused)
+                if no:
+                    a = max(no, key=lambda x: ic[x])
+                    relation, term, frequency = Relation.NOT_ANNOTATED, a, None
+                else:
+                    relation, found = relation_of(p, direct, t, t, annotated=True)
+                    term, frequency = found, closure[t]
+                match = make_match(
+                    p,
+                    t,
+                    term,
+                    relation,
+                    ic=float(ic[t]),
+                    contribution=float(np.log10(lr)),
+                    frequency=frequency,
+                    via=t,
                 )
+                (matched if no else against).append(match)
         return tuple(matched), tuple(against)
 
     def excluded_lr_one(self, term: int, frequency: float, refused: set[int]) -> float:
-        """The scalar form of :meth:`excluded_lr` for one disease that shows ``term``."""
+        """The scalar form of :meth:`excluded_lr` for one disease (``frequency`` 0: not shown)."""
         p = self.profiles
         absent = max(1.0 - float(p.background[term]), MIN_ABSENT)
         if any(a in refused for a in p.phenotype_ancestors(term).tolist()):
             lr = 1.0 / absent
         else:
-            lr = (1.0 - frequency) / absent
+            lr = (1.0 - min(frequency, MAX_FREQUENCY)) / absent
         return float(max(lr, self.excluded_floor) ** self.excluded_weight)

@@ -27,10 +27,8 @@ from rarecase.ontology.model import Database
 #: features of case reports, typical of the disease; 0.5 measured best on the development cases
 #: among 0.3-0.9 (see benchmarks/RESULTS.md).
 DEFAULT_FREQUENCY: Final = 0.5
-#: No disease shows a feature with certainty in every patient, nor never: frequencies are kept in
-#: [MIN_FREQUENCY, MAX_FREQUENCY] so that one excluded obligate feature cannot veto a disease.
+#: A disease annotated with a feature shows it at least this often (HPO's "excluded" 0% rows).
 MIN_FREQUENCY: Final = 0.01
-MAX_FREQUENCY: Final = 0.95
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,7 +63,7 @@ class DiseaseProfiles:
         negated = np.asarray(kb.array("ann_negated"), dtype=bool)
         keep = phenotype[term]
         frequency = np.where(np.isnan(frequency), default_frequency, frequency)
-        frequency = np.clip(frequency, MIN_FREQUENCY, MAX_FREQUENCY)
+        frequency = np.clip(frequency, MIN_FREQUENCY, 1.0)
 
         pos = keep & ~negated
         direct = _max_matrix(disease[pos], term[pos], frequency[pos], (n_d, n_t))
@@ -149,7 +147,7 @@ class DiseaseProfiles:
     def phenotype_ancestors(self, term: int) -> np.ndarray:
         """The term's ancestors under Phenotypic abnormality (itself included)."""
         found = self.kb.ancestors(term)
-        return found[self.phenotype_mask[found]]
+        return np.asarray(found[self.phenotype_mask[found]])
 
     @cached_property
     def _direct_csc(self) -> sp.csc_array:
@@ -177,6 +175,4 @@ def _max_matrix(
     last = np.ones(len(key), dtype=bool)
     last[:-1] = key[1:] != key[:-1]
     key, values = key[last], values[last]
-    return sp.csr_array(
-        (values.astype(np.float64), (key // shape[1], key % shape[1])), shape=shape
-    )
+    return sp.csr_array((values.astype(np.float64), (key // shape[1], key % shape[1])), shape=shape)

@@ -59,10 +59,10 @@ class SimilarityRanker:
         total = np.zeros(p.n_diseases)
         for t in query.present:
             total += self.term_similarity(int(t))
-        one_sided = total / len(query.present)
+        one_sided: np.ndarray = total / len(query.present)
         if not self.symmetric:
             return one_sided
-        return (one_sided + self._disease_side(query)) / 2
+        return np.asarray((one_sided + self._disease_side(query)) / 2)
 
     def _disease_side(self, query: Query) -> np.ndarray:
         """Mean over each disease's annotated terms of their best similarity to the case."""
@@ -78,7 +78,7 @@ class SimilarityRanker:
         pattern = p.direct.copy()
         pattern.data = np.ones_like(pattern.data)
         counts = np.maximum(np.asarray(pattern.sum(axis=1)).ravel(), 1)
-        return np.asarray(pattern @ best) / counts
+        return np.asarray(pattern @ best) / counts  # type: ignore[no-any-return]
 
     def rank(
         self,
