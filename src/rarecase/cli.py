@@ -780,7 +780,8 @@ def _diagnose_batch(
                     raise InputError(
                         where, f"not JSON ({error.msg})", "one phenopacket a line"
                     ) from error
-                query = query_from_case(settings.kb, case_from_dict(record, source=where))
+                case = case_from_dict(record, source=where)
+                query = query_from_case(settings.kb, case, source=f"{where} ({case.id})")
                 differential = ranker.rank(query, top=top, databases=databases, explain=False)
             except RarecaseError as error:
                 err.print(Text(f"rarecase: error: {error.message}", style="red"))

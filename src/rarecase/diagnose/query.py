@@ -86,13 +86,16 @@ def query_from_ids(
     )
 
 
-def query_from_case(kb: KnowledgeBase, case: Case, *, strict: bool = True) -> Query:
-    """The query of a phenopacket's observed and excluded features."""
+def query_from_case(
+    kb: KnowledgeBase, case: Case, *, strict: bool = True, source: str = ""
+) -> Query:
+    """The query of a phenopacket's observed and excluded features; errors name ``source``
+    (default: the case id)."""
     return query_from_ids(
         kb,
         [f.term.id for f in case.observed],
         [f.term.id for f in case.excluded],
         case_id=case.id,
         strict=strict,
-        source=case.id,
+        source=source or case.id,
     )
