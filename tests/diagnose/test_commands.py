@@ -24,7 +24,9 @@ def cli(tmp_path_factory, capsys):
 
 
 def test_leading_dash_marks_an_excluded_term(cli):
-    code, out, _ = cli("-HP:0007359", "HP:0001251", "--format", "json", "--top", "6")
+    code, out, _ = cli(
+        "-HP:0007359", "HP:0001251", "--format", "json", "--top", "6", "-m", "likelihood+excluded"
+    )
     data = json.loads(out)
     assert code == 0
     syndrome = next(d for d in data if d["id"] == "OMIM:100001")
@@ -144,7 +146,7 @@ def test_eval_diagnosis(tmp_path, capsys):
     assert data["dropped_term_occurrences"] == 1
     assert set(data["models"]) == {
         "likelihood",
-        "likelihood-present-only",
+        "likelihood+excluded",
         "phenomizer",
         "phenomizer-bma",
     }

@@ -10,7 +10,7 @@ from rarecase.ontology import Database
 
 @pytest.fixture(scope="module")
 def ranker(profiles):
-    return LikelihoodRanker(profiles)
+    return LikelihoodRanker(profiles, use_excluded=True)
 
 
 def by_id(differential):
@@ -34,17 +34,18 @@ def test_an_excluded_obligate_feature_lowers_the_disease(ranker, tiny_kb):
 
 def test_excluded_terms_can_be_ignored(profiles, tiny_kb):
     q = query_from_ids(tiny_kb, ["HP:0001251"], ["HP:0007359"])
-    plain = LikelihoodRanker(profiles, use_excluded=False)
+    plain = LikelihoodRanker(profiles)  # the default: published cases' exclusions mislead
     assert np.array_equal(plain.scores(q), plain.scores(q.without_excluded()))
-    assert plain.name == "likelihood-present-only"
+    assert plain.name == "likelihood"
+    assert LikelihoodRanker(profiles, use_excluded=True).name == "likelihood+excluded"
 
 
 def test_excluded_damping(profiles, tiny_kb):
     q = query_from_ids(tiny_kb, ["HP:0001251"], ["HP:0007359"])
     d = tiny_kb.disease("OMIM:100001").index
-    full = LikelihoodRanker(profiles).scores(q)[d]
-    floored = LikelihoodRanker(profiles, excluded_floor=0.5).scores(q)[d]
-    damped = LikelihoodRanker(profiles, excluded_weight=0.5).scores(q)[d]
+    full = LikelihoodRanker(profiles, use_excluded=True).scores(q)[d]
+    floored = LikelihoodRanker(profiles, use_excluded=True, excluded_floor=0.5).scores(q)[d]
+    damped = LikelihoodRanker(profiles, use_excluded=True, excluded_weight=0.5).scores(q)[d]
     assert full < damped < LikelihoodRanker(profiles, use_excluded=False).scores(q)[d]
     assert full < floored
 

@@ -11,12 +11,12 @@ from rarecase.diagnose.similarity import SimilarityRanker
 
 
 class Model(StrEnum):
-    """``likelihood`` uses excluded terms as configured; ``likelihood-present-only`` ignores
-    them (for measuring what they add); ``phenomizer`` is one-sided, ``phenomizer-bma`` the
-    symmetric best-match average."""
+    """``likelihood`` ranks by present terms (excluded ones hurt on published cases, see
+    :mod:`rarecase.diagnose.likelihood`); ``likelihood+excluded`` counts excluded terms too;
+    ``phenomizer`` is one-sided, ``phenomizer-bma`` the symmetric best-match average."""
 
     LIKELIHOOD = "likelihood"
-    LIKELIHOOD_PRESENT_ONLY = "likelihood-present-only"
+    LIKELIHOOD_EXCLUDED = "likelihood+excluded"
     PHENOMIZER = "phenomizer"
     PHENOMIZER_BMA = "phenomizer-bma"
 
@@ -33,6 +33,6 @@ def make_ranker(profiles: DiseaseProfiles, model: Model = DEFAULT_MODEL) -> Rank
     """
     if model is Model.LIKELIHOOD:
         return LikelihoodRanker(profiles)
-    if model is Model.LIKELIHOOD_PRESENT_ONLY:
-        return LikelihoodRanker(profiles, use_excluded=False)
+    if model is Model.LIKELIHOOD_EXCLUDED:
+        return LikelihoodRanker(profiles, use_excluded=True)
     return SimilarityRanker(profiles, symmetric=model is Model.PHENOMIZER_BMA)
