@@ -31,9 +31,9 @@ class SimilarityRanker:
 
     >>> from rarecase.diagnose import DiseaseProfiles, query_from_ids
     >>> ranker = SimilarityRanker(DiseaseProfiles.build(kb))
-    >>> best = ranker.rank(query_from_ids(kb, ["HP:0001250"]), top=1).diseases[0]
-    >>> best.matched[0].relation.value
-    'exact'
+    >>> best = ranker.rank(query_from_ids(kb, ["HP:0010646"]), top=1).diseases[0]
+    >>> best.id, best.matched[0].relation.value
+    ('OMIM:300989', 'exact')
     """
 
     def __init__(self, profiles: DiseaseProfiles, *, symmetric: bool = False) -> None:
