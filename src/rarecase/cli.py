@@ -18,10 +18,28 @@ from rich.table import Table
 from rich.text import Text
 
 from rarecase._version import __version__
+from rarecase.diagnose import (
+    DEFAULT_MODEL,
+    Differential,
+    DiseaseProfiles,
+    Model,
+    Ranker,
+    make_ranker,
+    query_from_case,
+    query_from_ids,
+)
+from rarecase.diagnose.evaluate import evaluate as evaluate_diagnosis
+from rarecase.diagnose.evaluate import format_markdown, read_cases
 from rarecase.errors import InputError, RarecaseError
 from rarecase.ontology import KnowledgeBase, Subontology, load
-from rarecase.ontology.model import RemapKind
-from rarecase.phenopacket import dumps_phenopacket, read_phenopacket, write_phenopacket
+from rarecase.ontology.model import Database, RemapKind
+from rarecase.phenopacket import (
+    case_from_dict,
+    dumps_phenopacket,
+    read_phenopacket,
+    write_phenopacket,
+)
+from rarecase.phenopacket.terms import split_marked
 from rarecase.phenopacket.validate import (
     Severity,
     ValidationReport,
@@ -58,6 +76,13 @@ class Settings:
         self.cache_dir = cache_dir
         self._kb: KnowledgeBase | None = None
         self._recognizer: Recognizer | None = None
+        self._profiles: DiseaseProfiles | None = None
+
+    @property
+    def profiles(self) -> DiseaseProfiles:
+        if self._profiles is None:
+            self._profiles = DiseaseProfiles.build(self.kb)
+        return self._profiles
 
     @property
     def recognizer(self) -> Recognizer:
@@ -618,6 +643,155 @@ def analyze(
         render(analysis, out)
 
 
+# ----------------------------------------------------------------------------- diagnose
+class DiagnosisFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def _print_differential(differential: Differential) -> None:
+    for note in differential.notes:
+        err.print(f"rarecase: note: {note}")
+    prior = f", uniform prior 1/{differential.ranked}" if differential.prior is not None else ""
+    out.print(
+        Text(
+            f"{differential.case_id}: {differential.model}, {differential.ranked} diseases{prior}",
+            style="bold",
+        )
+    )
+    for d in differential.diseases:
+        chance = "" if d.probability is None else f"  p={d.probability:.3g}"
+        out.print(
+            Text.assemble(
+                f"{d.rank:>3}. ",
+                (d.id, "bold cyan"),
+                f"  {d.label}",
+                (f"  score {d.score:.3f}", "dim"),
+                chance,
+            )
+        )
+        for m in (*d.matched, *d.against):
+            sign = "+" if m in d.matched else "-"
+            target = f"{m.disease_term} {m.disease_label}" if m.disease_term else "no match"
+            freq = "" if m.frequency is None else f", {m.frequency:.0%}"
+            out.print(
+                Text.assemble(
+                    f"       {sign} ",
+                    (str(m.case_term), "cyan"),
+                    f" {m.case_label} ~ {target}",
+                    (f"  ({m.relation.value}, IC {m.ic:.2f}{freq}, {m.contribution:+.2f})", "dim"),
+                )
+            )
+        if d.missing:
+            shown = ", ".join(f"{m.disease_label} ({m.frequency:.0%})" for m in d.missing)
+            out.print(Text(f"       missing: {shown}", style="yellow"))
+
+
+@app.command(
+    context_settings={"ignore_unknown_options": True},
+    epilog="Examples: rarecase diagnose HP:0010646 -HP:0002905 · rarecase diagnose HP:0001250 "
+    "not:HP:0001251 --format json · rarecase diagnose --batch cases.jsonl",
+)
+def diagnose(
+    ctx: typer.Context,
+    terms: Annotated[
+        list[str] | None,
+        typer.Argument(help="HPO ids; a leading '-' or 'not:' marks an excluded term."),
+    ] = None,
+    phenopacket: Annotated[
+        Path | None, typer.Option("--phenopacket", help="Diagnose this phenopacket JSON file.")
+    ] = None,
+    batch: Annotated[
+        Path | None,
+        typer.Option(
+            "--batch",
+            help="One phenopacket JSON per line; one JSON line per case out, streamed.",
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", "-n", min=1, help="Diseases to list.")] = 10,
+    fmt: Annotated[
+        DiagnosisFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DiagnosisFormat.TEXT,
+    model: Annotated[Model, typer.Option("--model", "-m", help="Ranking model.")] = DEFAULT_MODEL,
+    database: Annotated[
+        list[Database] | None,
+        typer.Option("--database", help="Rank only diseases of this database (repeatable)."),
+    ] = None,
+) -> None:
+    """Rank the diseases annotated in HPO for a case, with the reasons for and against each.
+
+    Exit status 0 on success, 2 on bad input (with --batch: 1 when some lines failed).
+    """
+    given = sum(x is not None and x != [] for x in (terms, phenopacket, batch))
+    if given != 1:
+        raise InputError(
+            "diagnose",
+            "give exactly one of: HPO ids, --phenopacket FILE, --batch FILE",
+            "e.g. rarecase diagnose HP:0001250 -HP:0001251",
+        )
+    settings = _settings(ctx)
+    databases = tuple(database) if database else None
+    ranker = make_ranker(settings.profiles, model)
+    if batch is not None:
+        failed = _diagnose_batch(batch, settings, ranker, top, databases)
+        if failed:
+            raise typer.Exit(1)
+        return
+    if phenopacket is not None:
+        query = query_from_case(settings.kb, read_phenopacket(phenopacket))
+    else:
+        observed, excluded = split_marked(terms or [])
+        query = query_from_ids(settings.kb, observed, excluded, source="diagnose")
+    if len(query.present) == 0 and len(query.excluded) == 0:
+        raise InputError("diagnose", "no phenotype term to rank diseases by", "give HPO ids")
+    differential = ranker.rank(query, top=top, databases=databases)
+    if fmt is DiagnosisFormat.JSON:
+        for note in differential.notes:
+            err.print(f"rarecase: note: {note}")
+        _emit_json(differential.to_json())
+    else:
+        _print_differential(differential)
+
+
+def _diagnose_batch(
+    path: Path,
+    settings: Settings,
+    ranker: Ranker,
+    top: int,
+    databases: tuple[Database, ...] | None,
+) -> int:
+    """Rank each phenopacket line of ``path`` and print its line at once; returns failures."""
+    failed = 0
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as error:
+        raise InputError(
+            str(path), f"cannot read: {error.strerror}", "give a JSON-lines file"
+        ) from error
+    with handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as error:
+                    raise InputError(
+                        where, f"not JSON ({error.msg})", "one phenopacket a line"
+                    ) from error
+                case = case_from_dict(record, source=where)
+                query = query_from_case(settings.kb, case, source=f"{where} ({case.id})")
+                differential = ranker.rank(query, top=top, databases=databases, explain=False)
+            except RarecaseError as error:
+                err.print(Text(f"rarecase: error: {error.message}", style="red"))
+                failed += 1
+                continue
+            sys.stdout.write(json.dumps(differential.to_line(), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+    return failed
+
+
 # --------------------------------------------------------------------------------- eval
 eval_app = typer.Typer(help="Measure rarecase against gold annotations.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
@@ -686,6 +860,36 @@ def eval_recognition(
         for miss in misses:
             words = f" {miss['text']!r}" if miss["text"] else ""
             out.print(f"    {miss['doc']}:{words} {miss['id']} {miss['label']}")
+
+
+@eval_app.command("diagnosis")
+def eval_diagnosis(
+    ctx: typer.Context,
+    cases: Annotated[
+        Path,
+        typer.Option("--cases", help="Compact case JSON lines (.gz or not) or phenopacket lines."),
+    ],
+    model: Annotated[
+        list[Model] | None,
+        typer.Option("--model", "-m", help="Models to compare (repeatable; default: all)."),
+    ] = None,
+    database: Annotated[
+        list[Database] | None,
+        typer.Option("--database", help="Rank among these databases only (default OMIM)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Top-1, top-3, top-10 and MRR of the true diagnosis, per model, on all evaluable cases
+    and on the cases from publications HPO did not curate the disease from."""
+    settings = _settings(ctx)
+    rankers = [make_ranker(settings.profiles, m) for m in (model or list(Model))]
+    databases = tuple(database) if database else (Database.OMIM,)
+    found = read_cases(cases, settings.kb)
+    result = evaluate_diagnosis(found, rankers, settings.kb, databases=databases)
+    if as_json:
+        _emit_json(result.to_json())
+    else:
+        out.print(format_markdown(result))
 
 
 def run(argv: list[str] | None = None) -> int:

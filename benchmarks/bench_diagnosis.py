@@ -1,0 +1,72 @@
+"""Benchmark differential diagnosis: quality of every model on published cases, and speed.
+
+Every model runs in the same process over the same cases, so the Phenomizer baseline is measured
+beside the others each time. Quality: top-1, top-3, top-10 and MRR of the true diagnosis among
+OMIM diseases, on all evaluable cases and on the cases from publications that phenotype.hpoa does
+not cite for their disease. Speed: milliseconds to score all diseases for one case, the median of
+``--repeat`` rounds over a fixed sample of cases (one core; the machine may be shared). Prints
+Markdown for benchmarks/RESULTS.md.
+
+    .venv/bin/python benchmarks/bench_diagnosis.py [--cases FILE] [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from rarecase.diagnose import DiseaseProfiles, Model, make_ranker
+from rarecase.diagnose.evaluate import evaluate, format_markdown, read_cases
+from rarecase.ontology import load
+
+DEFAULT_CASES = (
+    Path(__file__).parents[1] / ".." / "shared" / "data" / "phenopackets" / "dev.jsonl.gz"
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=Path, default=DEFAULT_CASES)
+    parser.add_argument("--hpo-dir", type=Path, default=None)
+    parser.add_argument("--repeat", type=int, default=7, help="rounds of the speed sample")
+    parser.add_argument("--sample", type=int, default=200, help="cases in the speed sample")
+    args = parser.parse_args()
+
+    kb = load(args.hpo_dir)
+    started = time.perf_counter()
+    profiles = DiseaseProfiles.build(kb)
+    build_s = time.perf_counter() - started
+    rankers = [make_ranker(profiles, m) for m in Model]
+    cases = list(read_cases(args.cases, kb))
+    print(f"## Differential diagnosis on {args.cases.name} (HPO {kb.hpo_version})\n")
+    print(format_markdown(evaluate(cases, rankers, kb)))
+
+    sample = [c for c in cases if len(c.query.present)][: args.sample]
+    print(
+        f"\nms per case, scoring all {kb.n_diseases} diseases (median of {args.repeat} rounds "
+        f"over {len(sample)} cases); profiles built in {build_s:.2f} s\n"
+    )
+    print("| model | ms/case |")
+    print("|---|---|")
+    for ranker in rankers:
+        rounds = []
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            for case in sample:
+                ranker.scores(case.query)
+            rounds.append((time.perf_counter() - t0) / len(sample))
+        print(f"| {ranker.name} | {1000 * statistics.median(rounds):.2f} |")
+    explained = rankers[0]
+    t0 = time.perf_counter()
+    for case in sample[:50]:
+        explained.rank(case.query, top=10)
+    print(
+        f"| {explained.name}, top 10 with explanations | "
+        f"{1000 * (time.perf_counter() - t0) / min(50, len(sample)):.2f} |"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,256 @@
+"""Likelihood-ratio ranking in the spirit of LIRICAL (Robinson et al., AJHG 2020).
+
+Each case term contributes LR = P(term | disease) / P(term | some rare disease). The numerator
+comes from the disease's profile through the case term's most useful ancestor *a*:
+
+- *a* is the case term itself, annotated or implied by a more specific annotation: the
+  frequency the disease shows it;
+- *a* is annotated and more general than the case term: the annotation's frequency over the
+  background of *a* (the specific finding is as telling as the general one it refines), times
+  ``ancestor_weight``;
+- *a* is only a common ancestor of the case term and some disease term: the same ratio times
+  ``related_weight``, a penalty for a finding the disease is not known to show in this form.
+
+A case term under a NOT annotation of the disease gets ``NOT_LR``. An excluded case term gives
+(1 - frequency) / (1 - background), damped by ``excluded_weight`` (an exponent) and kept above
+``excluded_floor``. Curators of published cases mostly record as excluded the typical features of
+the disease that the patient lacks, so on the development cases every use of excluded terms
+tried (full, exponent 0.3, floor 0.3) lowered top-1; ``use_excluded`` is therefore off by
+default and the default model ranks by present terms only (benchmarks/RESULTS.md).
+
+The composite score is log10 of the product of the LRs; the post-test probability is Bayes'
+rule over the ranked diseases with a uniform prior, so the probabilities of all diseases sum to 1.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+
+from rarecase.diagnose.differential import Differential, Match, RankedDisease, Relation
+from rarecase.diagnose.explain import make_match, missing_features, relation_of
+from rarecase.diagnose.profiles import DiseaseProfiles
+from rarecase.diagnose.query import Query
+from rarecase.diagnose.ranker import as_query, top_diseases
+from rarecase.ontology.model import Database
+from rarecase.phenopacket.model import Case
+
+NAME: Final = "likelihood"
+#: Chosen on the development cases (present terms only): related 0.01-1.0 and ancestor 0.5-2.0
+#: were tried; a harsh penalty for a merely related term and a halved ancestor match did best.
+ANCESTOR_WEIGHT: Final = 0.5
+RELATED_WEIGHT: Final = 0.05
+#: LR of a case term for a disease with no phenotype annotations at all.
+NO_MATCH_LR: Final = 0.01
+#: LR of a present case term that the disease is annotated NOT to show.
+NOT_LR: Final = 0.01
+EXCLUDED_WEIGHT: Final = 1.0
+EXCLUDED_FLOOR: Final = 0.0
+#: 1 - background is kept above this, so that excluding a near-universal term says little.
+MIN_ABSENT: Final = 0.05
+#: No feature is certain in every patient: an excluded obligate feature gives (1 - this), not 0.
+MAX_FREQUENCY: Final = 0.95
+
+
+class LikelihoodRanker:
+    """Ranks diseases by the product of per-term likelihood ratios.
+
+    >>> from rarecase.diagnose import DiseaseProfiles, query_from_ids
+    >>> ranker = LikelihoodRanker(DiseaseProfiles.build(kb))
+    >>> result = ranker.rank(query_from_ids(kb, ["HP:0001250"]), top=3)
+    >>> 0 < result.diseases[0].probability <= 1
+    True
+    """
+
+    def __init__(
+        self,
+        profiles: DiseaseProfiles,
+        *,
+        ancestor_weight: float = ANCESTOR_WEIGHT,
+        related_weight: float = RELATED_WEIGHT,
+        excluded_weight: float = EXCLUDED_WEIGHT,
+        excluded_floor: float = EXCLUDED_FLOOR,
+        use_excluded: bool = False,
+    ) -> None:
+        self.profiles = profiles
+        self.ancestor_weight = ancestor_weight
+        self.related_weight = related_weight
+        self.excluded_weight = excluded_weight
+        self.excluded_floor = excluded_floor
+        self.use_excluded = use_excluded
+        self.name = f"{NAME}+excluded" if use_excluded else NAME
+
+    # -- per-term likelihood ratios over all diseases ------------------------------------------
+    def present_lr(self, term: int) -> np.ndarray:
+        """LR of one present case term for every disease."""
+        p = self.profiles
+        bg = p.background
+        lr = np.full(p.n_diseases, NO_MATCH_LR)
+        for a in p.phenotype_ancestors(term).tolist():
+            rows, freq = p.closure_column(a)
+            if a == term:
+                values = freq / bg[a]
+            else:
+                values = freq * (self.related_weight / bg[a])
+                direct_rows, direct_freq = p.direct_column(a)
+                ancestral = direct_freq * (self.ancestor_weight / bg[a])
+                lr[direct_rows] = np.maximum(lr[direct_rows], ancestral)
+            lr[rows] = np.maximum(lr[rows], values)
+        for a in p.phenotype_ancestors(term).tolist():
+            lr[p.negated_column(a)] = NOT_LR
+        return lr
+
+    def excluded_lr(self, term: int) -> np.ndarray:
+        """LR of one excluded case term for every disease, damped as configured."""
+        p = self.profiles
+        absent = max(1.0 - float(p.background[term]), MIN_ABSENT)
+        lr = np.full(p.n_diseases, 1.0 / absent)
+        rows, freq = p.closure_column(term)
+        lr[rows] = (1.0 - np.minimum(freq, MAX_FREQUENCY)) / absent
+        for a in p.phenotype_ancestors(term).tolist():
+            lr[p.negated_column(a)] = 1.0 / absent
+        lr = np.maximum(lr, self.excluded_floor)
+        return np.asarray(lr**self.excluded_weight)
+
+    def scores(self, query: Query) -> np.ndarray:
+        """log10 of the likelihood ratio of the whole case, per disease."""
+        total = np.zeros(self.profiles.n_diseases)
+        for t in query.present.tolist():
+            total += np.log10(self.present_lr(t))
+        if self.use_excluded:
+            for t in query.excluded.tolist():
+                total += np.log10(self.excluded_lr(t))
+        return total
+
+    # -- ranking with reasons -------------------------------------------------------------------
+    def rank(
+        self,
+        case: Case | Query,
+        *,
+        top: int = 20,
+        databases: tuple[Database, ...] | None = None,
+        explain: bool = True,
+    ) -> Differential:
+        p = self.profiles
+        query = as_query(p, case)
+        scores = self.scores(query)
+        mask = p.mask(databases)
+        chosen = top_diseases(scores, mask, top)
+        # Bayes over the ranked diseases, uniform prior: P(d | case) = LR_d / sum of LRs.
+        ln = scores[mask] * np.log(10)
+        shift = float(ln.max()) if len(ln) else 0.0
+        norm = float(np.log(np.exp(ln - shift).sum())) + shift if len(ln) else 0.0
+        ranked = []
+        for n, d in enumerate(chosen, 1):
+            disease = p.kb.disease(int(d))
+            probability = float(np.exp(scores[d] * np.log(10) - norm))
+            matched, against = self._reasons(query, int(d)) if explain else ((), ())
+            missing = (
+                missing_features(p, int(d), query.present.tolist(), query.excluded.tolist())
+                if explain
+                else ()
+            )
+            ranked.append(
+                RankedDisease(
+                    n,
+                    disease.id,
+                    disease.name,
+                    float(scores[d]),
+                    probability,
+                    matched,
+                    against,
+                    missing,
+                )
+            )
+        n_ranked = int(mask.sum())
+        return Differential(
+            query.id, self.name, tuple(ranked), n_ranked, 1 / max(n_ranked, 1), query.notes
+        )
+
+    def _reasons(self, query: Query, disease: int) -> tuple[tuple[Match, ...], tuple[Match, ...]]:
+        """Per case term, the disease term behind its LR, with the same arithmetic as above."""
+        p = self.profiles
+        bg = p.background
+        ic = p.information_content
+        closure = p.closure_row(disease)
+        direct = p.direct_row(disease)
+        refused = set(p.not_annotated(disease).tolist())
+        matched: list[Match] = []
+        against: list[Match] = []
+        for t in query.present.tolist():
+            ancestors = p.phenotype_ancestors(t).tolist()
+            no = [a for a in ancestors if a in refused]
+            if no:
+                a = max(no, key=lambda x: ic[x])
+                against.append(
+                    make_match(
+                        p,
+                        t,
+                        a,
+                        Relation.NOT_ANNOTATED,
+                        ic=float(ic[a]),
+                        contribution=float(np.log10(NOT_LR)),
+                    )
+                )
+                continue
+            best, via, annotated = NO_MATCH_LR, p.root, False
+            for a in ancestors:
+                if a in closure:
+                    weight = 1.0 if a == t else self.related_weight
+                    value = closure[a] * weight / bg[a]
+                    if value > best:
+                        best, via, annotated = value, a, a == t
+                if a != t and a in direct:
+                    value = direct[a] * self.ancestor_weight / bg[a]
+                    if value > best:
+                        best, via, annotated = value, a, True
+            relation, term = relation_of(p, direct, t, via, annotated=annotated)
+            frequency = closure.get(via) if relation is not Relation.ANCESTOR else direct.get(via)
+            match = make_match(
+                p,
+                t,
+                term,
+                relation,
+                ic=float(ic[via]),
+                contribution=float(np.log10(best)),
+                frequency=frequency,
+                via=via,
+            )
+            matched.append(match)
+        if self.use_excluded:
+            # An excluded term the disease neither shows nor is NOT-annotated with gets the same
+            # small background LR for every such disease; it is not itemised.
+            for t in query.excluded.tolist():
+                no = [a for a in p.phenotype_ancestors(t).tolist() if a in refused]
+                if t not in closure and not no:
+                    continue
+                lr = self.excluded_lr_one(t, closure.get(t, 0.0), refused)
+                if no:
+                    a = max(no, key=lambda x: ic[x])
+                    relation, term, frequency = Relation.NOT_ANNOTATED, a, None
+                else:
+                    relation, found = relation_of(p, direct, t, t, annotated=True)
+                    term, frequency = found, closure[t]
+                match = make_match(
+                    p,
+                    t,
+                    term,
+                    relation,
+                    ic=float(ic[t]),
+                    contribution=float(np.log10(lr)),
+                    frequency=frequency,
+                    via=t,
+                )
+                (matched if no else against).append(match)
+        return tuple(matched), tuple(against)
+
+    def excluded_lr_one(self, term: int, frequency: float, refused: set[int]) -> float:
+        """The scalar form of :meth:`excluded_lr` for one disease (``frequency`` 0: not shown)."""
+        p = self.profiles
+        absent = max(1.0 - float(p.background[term]), MIN_ABSENT)
+        if any(a in refused for a in p.phenotype_ancestors(term).tolist()):
+            lr = 1.0 / absent
+        else:
+            lr = (1.0 - min(frequency, MAX_FREQUENCY)) / absent
+        return float(max(lr, self.excluded_floor) ** self.excluded_weight)
