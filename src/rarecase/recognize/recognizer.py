@@ -192,10 +192,13 @@ def _readings(match: Match) -> list[tuple[Kind, tuple[str, ...], str]]:
     Equally good disease names are pooled ("Waardenburg syndrome type 1" is both an OMIM and an
     Orphanet entry), OMIM first.
     """
+    entries = match.entries
+    if len(entries) == 1 and entries[0].kind is Kind.PHENOTYPE:  # most matches: one term name
+        return [(Kind.PHENOTYPE, entries[0].concepts, entries[0].name)]
     readings: list[tuple[Kind, tuple[str, ...], str]] = []
     phenotype = None
     diseases = []
-    for entry in match.entries:  # one pass: called for every match
+    for entry in entries:  # one pass: called for every match
         if entry.kind is Kind.PHENOTYPE:
             if phenotype is None:
                 phenotype = entry
