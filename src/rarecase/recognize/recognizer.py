@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import accumulate
 
 from rarecase.ontology.knowledge import KnowledgeBase
 from rarecase.recognize.context import Rules, SentenceContext, default_rules
@@ -30,6 +31,8 @@ from rarecase.text.sentences import split_sentences
 
 # "long form (SF)": an abbreviation defined right after the words it stands for.
 _DEFINITION = re.compile(r"\(\s*([A-Z][A-Za-z0-9-]{1,9}?)s?\s*[),;]")
+# TOKEN, captured: str.split then yields the words (odd places) and the gaps between them
+_TOKEN_SPLIT = re.compile(f"({TOKEN.pattern})", TOKEN.flags)
 _DEFAULT_SUBJECT = {
     "background": Subject.GENERIC,
     "discussion": Subject.GENERIC,
@@ -112,17 +115,25 @@ class Recognizer:
                     definitions.add(found.start(1))
         if not defined:
             return [], definitions
-        sentence_list = list(sentences)
+        # a use is a word that is a short form, or its plural ("TBS", "VSDs")
+        uses = {*defined, *(short + "s" for short in defined)}
         extra: list[tuple[Match, tuple[int, int]]] = []
-        for start, end in sentence_list:
+        for start, end in sentences:
             sentence = text[start:end]
             if not any(short in sentence for short in defined):  # no use here: skip tokenising
                 continue
-            for token in TOKEN.finditer(text, start, end):
-                word = token.group()
-                key = word if word in defined else word[:-1] if word.endswith("s") else ""
-                if key in defined and token.start() not in definitions:
-                    match = Match(token.start(), token.end(), defined[key], "abbreviation")
+            # words and the gaps between them in one C-level pass; offsets only where used
+            parts = _TOKEN_SPLIT.split(sentence)
+            words = parts[1::2]
+            if uses.isdisjoint(words):
+                continue
+            # bounds[2k+1]: where word k starts in ``text``
+            bounds = list(accumulate(map(len, parts), initial=start))
+            for k, word in enumerate(words):
+                if word in uses and bounds[2 * k + 1] not in definitions:
+                    key = word if word in defined else word[:-1]
+                    begin = bounds[2 * k + 1]
+                    match = Match(begin, begin + len(word), defined[key], "abbreviation")
                     extra.append((match, (start, end)))
         return extra, definitions
 
