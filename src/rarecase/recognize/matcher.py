@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from importlib import resources
 from itertools import accumulate, pairwise
 from typing import Final, NamedTuple
+from weakref import WeakKeyDictionary
 
 from rarecase.recognize.lexicon import Entry, Lexicon, negating_words
 from rarecase.recognize.normalize import (
@@ -117,6 +118,24 @@ def _word_info(word: str) -> tuple[str, int]:
     return info
 
 
+# (stem, flags, stem info) of a word as written, for each lexicon: one lookup per word of a text
+# instead of two. Weak keys: a lexicon dropped takes its words with it.
+_LEXICON_WORDS: WeakKeyDictionary[Lexicon, dict[str, tuple[str, int, _StemInfo]]] = (
+    WeakKeyDictionary()
+)
+
+
+def _lexicon_word(
+    word: str, lexicon: Lexicon, known: dict[str, tuple[str, int, _StemInfo]]
+) -> tuple[str, int, _StemInfo]:
+    """(stem, flags, stem info) of a word as written, remembered in ``known``."""
+    word_stem, flags = _word_info(word)
+    found = (word_stem, flags, lexicon.stem_info.get(word_stem))
+    if len(known) < _WORD_INFO_LIMIT:
+        known[word] = found
+    return found
+
+
 def _words(
     text: str, tokens: list[str], gaps: list[str], bounds: list[int], lexicon: Lexicon
 ) -> tuple[list[tuple[list[list[_Word]], list[bool]]], int]:
@@ -135,6 +154,10 @@ def _words(
     vocabulary = lexicon.vocabulary
     info_get = _WORD_INFO.get
     stem_info = lexicon.stem_info.get
+    known = _LEXICON_WORDS.get(lexicon)
+    if known is None:
+        known = _LEXICON_WORDS[lexicon] = {}
+    known_get = known.get
     starts, ends = bounds[1::2], bounds[2::2]  # word k's span, no index sums on the hot path
     while i < count:
         word_text = tokens[i]
@@ -150,7 +173,9 @@ def _words(
                     run = []
                     runs.append(run)
                     joins.append(False)
-        word_stem, flags = info_get(word_text) or _word_info(word_text)
+        word_stem, flags, word_info = known_get(word_text) or _lexicon_word(
+            word_text, lexicon, known
+        )
         seen |= flags
         if not flags & _SPECIAL_HANDLING and gaps[i] != "-":
             # most words: a content word standing alone
@@ -165,7 +190,7 @@ def _words(
                     ends[i],
                     word_stem,
                     word_text,
-                    stem_info(word_stem),
+                    word_info,
                     determiner,
                     "",
                     flags,
@@ -232,7 +257,7 @@ def _words(
                         bounds[2 * i + 2],
                         word_stem,
                         word_text,
-                        stem_info(word_stem),
+                        word_info,
                     )
                 )
                 following = tokens[i + 1]
@@ -260,7 +285,7 @@ def _words(
                     bounds[2 * i + 2],
                     word_stem,
                     word_text,
-                    stem_info(word_stem),
+                    word_info,
                     determiner,
                     "",
                     flags,
@@ -300,6 +325,17 @@ def _scan(
     get = lexicon.entries_get
     count = len(words)
     limit = lexicon.max_length
+    if must_include is not None:
+        # A name found here holds the word at ``must_include`` and a neighbour of it (it has
+        # two words at least), and two words of one name are partners: without a partner
+        # beside it, nothing is found (most coordinations). Partners are symmetric.
+        centre = words[must_include].info
+        company = centre[1] if centre is not None else frozenset()
+        if not (
+            (must_include > 0 and words[must_include - 1].stem in company)
+            or (must_include + 1 < count and words[must_include + 1].stem in company)
+        ):
+            return
     for i, word in enumerate(words):
         info = word.info
         if info is None:
