@@ -462,6 +462,8 @@ class SentenceContext:
         return best
 
     def status(self, start: int, end: int) -> tuple[Status, Cue | None]:
+        if not self._status_hits:  # most sentences: no negation or uncertainty cue at all
+            return Status.PRESENT, None
         hit = self._nearest(self._status_hits, start, end)
         if hit is None:
             return Status.PRESENT, None
@@ -469,32 +471,46 @@ class SentenceContext:
         return status, Cue(hit.text, hit.start, hit.end)
 
     def subject(self, start: int, end: int, default: Subject) -> tuple[Subject, Cue | None]:
-        for hits, subject in (
-            (self._family, Subject.FAMILY),
-            (self._other_patient, Subject.OTHER_PATIENT),
-        ):
-            hit = self._nearest(hits, start, end)
-            if hit is not None and subject is Subject.FAMILY and not self.relatives_count:
-                # a title's "in two sisters", "in a boy and his father": the patient among them
-                before = self.text[max(self.start, hit.start - 14) : hit.start].lower()
-                if " in " in f" {before}" or " and " in f" {before}":
-                    hit = None
-            # "a previously reported girl had X, but our patient had no Y": the patient again
-            if hit is not None and not any(
-                hit.end <= p.start and p.end <= start for p in self._strong
-            ):
-                return subject, Cue(hit.text, hit.start, hit.end)
+        # each kind of cue is looked at only where the sentence has one: most have none
+        if self._family:
+            named = self._named(self._family, Subject.FAMILY, start, end)
+            if named is not None:
+                return named
+        if self._other_patient:
+            named = self._named(self._other_patient, Subject.OTHER_PATIENT, start, end)
+            if named is not None:
+                return named
         # a patient or person cue cancels a generic one; with neither, the section decides. In
         # a section about the disease (Discussion), it speaks only for its own clause: in "X,
         # which causes nystagmus, was excluded because our patient had normal hearing" the
         # nystagmus is X's
-        clause = None if default is Subject.PATIENT else self._clause(start)
-        if any(
-            self._governs(hit, start, end) and (clause is None or self._clause(hit.start) == clause)
-            for hit in self._person
-        ):
-            return Subject.PATIENT, None
-        generic = self._nearest(self._generic, start, end)
-        if generic is not None:
-            return Subject.GENERIC, Cue(generic.text, generic.start, generic.end)
+        if self._person:
+            clause = None if default is Subject.PATIENT else self._clause(start)
+            for hit in self._person:
+                if self._governs(hit, start, end) and (
+                    clause is None or self._clause(hit.start) == clause
+                ):
+                    return Subject.PATIENT, None
+        if self._generic:
+            generic = self._nearest(self._generic, start, end)
+            if generic is not None:
+                return Subject.GENERIC, Cue(generic.text, generic.start, generic.end)
         return default, None
+
+    def _named(
+        self, hits: list[_Hit], subject: Subject, start: int, end: int
+    ) -> tuple[Subject, Cue] | None:
+        """The relative (``hits`` are family cues) or cited patient (other-patient cues) whose
+        finding the mention is, if one governs it."""
+        hit = self._nearest(hits, start, end)
+        if hit is None:
+            return None
+        if subject is Subject.FAMILY and not self.relatives_count:
+            # a title's "in two sisters", "in a boy and his father": the patient among them
+            before = self.text[max(self.start, hit.start - 14) : hit.start].lower()
+            if " in " in f" {before}" or " and " in f" {before}":
+                return None
+        # "a previously reported girl had X, but our patient had no Y": the patient again
+        if any(hit.end <= p.start and p.end <= start for p in self._strong):
+            return None
+        return subject, Cue(hit.text, hit.start, hit.end)

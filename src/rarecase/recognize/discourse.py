@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Final
 
 from rarecase.recognize.context import Category, Rules, SentenceContext
-from rarecase.recognize.mention import Cue, Mention, Subject
+from rarecase.recognize.mention import Cue, Mention, Subject, with_subject
 from rarecase.text.document import Document
 
 _HE, _SHE, _THEY = "he", "she", "they"
@@ -201,7 +201,7 @@ def turn_back(
             if hit.category is Category.PERSON and word is not None and word not in pronouns:
                 if result is mentions:
                     result = list(mentions)
-                result[i] = replace(mention, subject=Subject.PATIENT, subject_cue=None)
+                result[i] = with_subject(mention, Subject.PATIENT, None)
                 break
     return result
 
@@ -240,7 +240,7 @@ def _carried(mention: Mention, subject: Subject, cue: Cue) -> Mention:
     """A generic statement keeps its subject ("They typically have …"); the rest is handed on."""
     if mention.subject is Subject.GENERIC and mention.subject_cue is not None:
         return mention
-    return replace(mention, subject=subject, subject_cue=cue)
+    return with_subject(mention, subject, cue)
 
 
 def _same_stretch(document: Document, previous: tuple[int, int], sentence: tuple[int, int]) -> bool:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from importlib import resources
 from itertools import accumulate, pairwise
 from typing import Final, NamedTuple
+from weakref import WeakKeyDictionary
 
 from rarecase.recognize.lexicon import Entry, Lexicon, negating_words
 from rarecase.recognize.normalize import (
@@ -49,12 +50,20 @@ class Match(NamedTuple):
     how: str = "name"  # "name", "coordination", "normal" (normal X -> abnormal X excluded)
 
 
+# What the lexicon knows of a stem (Lexicon.stem_info): the names it is alone, and the stems it
+# shares longer names with; None for a stem no name holds.
+_StemInfo = tuple[tuple[Entry, ...], frozenset[str]] | None
+
+
 @dataclass(slots=True)
 class _Word:
     start: int
     end: int
     stem: str
     text: str
+    # looked up once, when the word is made: a word is scanned again by the coordination and
+    # predicate rules, and the lookup is the scan's most frequent step
+    info: _StemInfo
     determiner_before: bool = False  # "and a flat face": a new phrase, not a coordinated item
     region: str = ""  # for a spinal level: "cervical", "thoracic", "lumbar", "sacral"
     flags: int = 0  # which of the rarer rules the word calls for (_COPULA_WORD, …)
@@ -109,6 +118,24 @@ def _word_info(word: str) -> tuple[str, int]:
     return info
 
 
+# (stem, flags, stem info) of a word as written, for each lexicon: one lookup per word of a text
+# instead of two. Weak keys: a lexicon dropped takes its words with it.
+_LEXICON_WORDS: WeakKeyDictionary[Lexicon, dict[str, tuple[str, int, _StemInfo]]] = (
+    WeakKeyDictionary()
+)
+
+
+def _lexicon_word(
+    word: str, lexicon: Lexicon, known: dict[str, tuple[str, int, _StemInfo]]
+) -> tuple[str, int, _StemInfo]:
+    """(stem, flags, stem info) of a word as written, remembered in ``known``."""
+    word_stem, flags = _word_info(word)
+    found = (word_stem, flags, lexicon.stem_info.get(word_stem))
+    if len(known) < _WORD_INFO_LIMIT:
+        known[word] = found
+    return found
+
+
 def _words(
     text: str, tokens: list[str], gaps: list[str], bounds: list[int], lexicon: Lexicon
 ) -> tuple[list[tuple[list[list[_Word]], list[bool]]], int]:
@@ -126,6 +153,11 @@ def _words(
     count = len(tokens)
     vocabulary = lexicon.vocabulary
     info_get = _WORD_INFO.get
+    stem_info = lexicon.stem_info.get
+    known = _LEXICON_WORDS.get(lexicon)
+    if known is None:
+        known = _LEXICON_WORDS[lexicon] = {}
+    known_get = known.get
     starts, ends = bounds[1::2], bounds[2::2]  # word k's span, no index sums on the hot path
     while i < count:
         word_text = tokens[i]
@@ -141,7 +173,9 @@ def _words(
                     run = []
                     runs.append(run)
                     joins.append(False)
-        word_stem, flags = info_get(word_text) or _word_info(word_text)
+        word_stem, flags, word_info = known_get(word_text) or _lexicon_word(
+            word_text, lexicon, known
+        )
         seen |= flags
         if not flags & _SPECIAL_HANDLING and gaps[i] != "-":
             # most words: a content word standing alone
@@ -150,7 +184,18 @@ def _words(
                 runs, joins = [run], [False]
                 clauses.append((runs, joins))
                 pending_break = False
-            run.append(_Word(starts[i], ends[i], word_stem, word_text, determiner, "", flags))
+            run.append(
+                _Word(
+                    starts[i],
+                    ends[i],
+                    word_stem,
+                    word_text,
+                    word_info,
+                    determiner,
+                    "",
+                    flags,
+                )
+            )
             determiner = False
             i += 1
             continue
@@ -179,11 +224,13 @@ def _words(
             last = tokens[end_index]
             if region == "cervical" and level.group(2) == "1" and last.lstrip("Cc") == "2":
                 region = "atlantoaxial"
+            region_stem = stem(region)
             word = _Word(
                 bounds[2 * i + 1],
                 bounds[2 * end_index + 2],
-                stem(region),
+                region_stem,
                 word_text,
+                stem_info(region_stem),
                 region=_REGION[level.group(1).lower()],
                 flags=_LEVEL_LIKE,
             )
@@ -197,12 +244,22 @@ def _words(
             surface = "".join(tokens[i : chain_end + 1])
             joined = stem(surface)
             if joined in vocabulary:
-                word = _Word(bounds[2 * i + 1], bounds[2 * chain_end + 2], joined, surface)
+                word = _Word(
+                    bounds[2 * i + 1], bounds[2 * chain_end + 2], joined, surface, stem_info(joined)
+                )
                 i = chain_end + 1
             elif flags & _NON:
                 # "non-bloody stools", "non-tender": the word after "non-" names no finding
                 # ("non" joins the run under way; a clause break comes before the next word)
-                run.append(_Word(bounds[2 * i + 1], bounds[2 * i + 2], word_stem, word_text))
+                run.append(
+                    _Word(
+                        bounds[2 * i + 1],
+                        bounds[2 * i + 2],
+                        word_stem,
+                        word_text,
+                        word_info,
+                    )
+                )
                 following = tokens[i + 1]
                 following_stem, following_flags = info_get(following) or _word_info(following)
                 seen |= following_flags
@@ -211,6 +268,7 @@ def _words(
                     bounds[2 * i + 4],
                     following_stem,
                     following,
+                    stem_info(following_stem),
                     flags=following_flags,
                     disowned=True,
                 )
@@ -227,6 +285,7 @@ def _words(
                     bounds[2 * i + 2],
                     word_stem,
                     word_text,
+                    word_info,
                     determiner,
                     "",
                     flags,
@@ -263,29 +322,39 @@ def _scan(
 ) -> None:
     """Every run ``words[i..j]`` whose stems are a name's; with ``must_include``, only runs of
     two or more words that hold that position. The hot loop of recognition: kept lean."""
-    stem_info, get = lexicon.stem_info.get, lexicon.entries_get
-    stems = [w.stem for w in words]
+    get = lexicon.entries_get
     count = len(words)
     limit = lexicon.max_length
-    for i, first in enumerate(stems):
-        info = stem_info(first)
+    if must_include is not None:
+        # A name found here holds the word at ``must_include`` and a neighbour of it (it has
+        # two words at least), and two words of one name are partners: without a partner
+        # beside it, nothing is found (most coordinations). Partners are symmetric.
+        centre = words[must_include].info
+        company = centre[1] if centre is not None else frozenset()
+        if not (
+            (must_include > 0 and words[must_include - 1].stem in company)
+            or (must_include + 1 < count and words[must_include + 1].stem in company)
+        ):
+            return
+    for i, word in enumerate(words):
+        info = word.info
         if info is None:
             continue
         alone, company = info
         if must_include is None:
-            if alone and not words[i].disowned and not _modifier_only(words, i):
-                out.append(Match(words[i].start, words[i].end, alone, how))
+            if alone and not word.disowned and not _modifier_only(words, i):
+                out.append(Match(word.start, word.end, alone, how))
         elif i > must_include:  # no later run holds that position
             return
         j = i + 1
         # most words start no longer name: settle that before building anything
-        if not company or j == count or stems[j] not in company:
+        if not company or j == count or words[j].stem not in company:
             continue
-        bag = [first]
+        bag = [word.stem]
         stop = i + limit if i + limit < count else count
         while j < stop:
             # partners are stems of names, so a partner is known to the vocabulary
-            following = stems[j]
+            following = words[j].stem
             if following not in company:
                 break
             bag.append(following)
@@ -294,10 +363,10 @@ def _scan(
                 if (
                     found
                     and not words[j].disowned
-                    and not words[i].disowned
+                    and not word.disowned
                     and not _noun_adjective_before(words, j)
                 ):
-                    out.append(Match(words[i].start, words[j].end, tuple(found), how))
+                    out.append(Match(word.start, words[j].end, tuple(found), how))
             j += 1
 
 
@@ -444,7 +513,7 @@ def _predicate(run: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:
         if j >= len(run):
             continue
         normal = run[j].text.lower() in ("normal", "unremarkable")
-        first = _adjective_of(run[j])
+        first = _adjective_of(run[j], lexicon)
         # a name holding the predicate holds the word before the copula too: partners, or none
         partners = lexicon.partners.get(run[k - 1].stem, ())
         if (_ABNORMAL if normal else first.stem) not in partners and run[j].stem not in partners:
@@ -462,19 +531,29 @@ def _predicate(run: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:
             _scan([*subject, *predicate], lexicon, "name", found, must_include=len(subject))
             out.extend(m for m in found if m.start < word.start)
         else:
-            swapped = _Word(run[j].start, run[j].end, _ABNORMAL, run[j].text)
+            swapped = _Word(
+                run[j].start, run[j].end, _ABNORMAL, run[j].text, lexicon.stem_info.get(_ABNORMAL)
+            )
             sequence = [*run[max(0, k - 6) : k], swapped]
             found = []
             _scan(sequence, lexicon, "normal", found, must_include=len(sequence) - 1)
             out.extend(m for m in found if m.end == run[j].end)
 
 
-def _adjective_of(word: _Word) -> _Word:
+def _adjective_of(word: _Word, lexicon: Lexicon) -> _Word:
     """An adverb in a predicate reads as its adjective ("globally delayed", "profoundly
     deaf"); the stemmer keeps "-ly", which names seldom hold."""
     text = word.text
     if len(text) > 5 and text.endswith("ly"):
-        return _Word(word.start, word.end, stem(text[:-2]), text, flags=word.flags)
+        adjective = stem(text[:-2])
+        return _Word(
+            word.start,
+            word.end,
+            adjective,
+            text,
+            lexicon.stem_info.get(adjective),
+            flags=word.flags,
+        )
     return word
 
 
@@ -483,7 +562,12 @@ def _spinal(run: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:
     for k, word in enumerate(run):
         if not word.region:
             continue
-        parts = [_Word(word.start, word.end, stem(w), w) for w in (word.region, "spinal", "canal")]
+        parts = []
+        for part in (word.region, "spinal", "canal"):
+            part_stem = stem(part)
+            parts.append(
+                _Word(word.start, word.end, part_stem, part, lexicon.stem_info.get(part_stem))
+            )
         sequence = [*run[:k], *parts, *run[k + 1 :]]
         found: list[Match] = []
         _scan(sequence, lexicon, "name", found, must_include=k)
@@ -574,7 +658,10 @@ def _normal(run: list[_Word], lexicon: Lexicon, out: list[Match]) -> None:
     """ "normal renal function" names the term "Abnormal renal function", excluded."""
     for k, word in enumerate(run):
         if word.flags & _NORMAL_WORD and k + 1 < len(run):  # the word "normal"
-            swapped = [*run[:k], _Word(word.start, word.end, _ABNORMAL, word.text), *run[k + 1 :]]
+            abnormal = _Word(
+                word.start, word.end, _ABNORMAL, word.text, lexicon.stem_info.get(_ABNORMAL)
+            )
+            swapped = [*run[:k], abnormal, *run[k + 1 :]]
             found: list[Match] = []
             _scan(swapped, lexicon, "normal", found, must_include=k)
             # the phrase must end the run: "normal skeletal survey" says nothing of the skeleton

@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 
 from rarecase.ontology.knowledge import KnowledgeBase
 from rarecase.recognize.context import Rules, SentenceContext, default_rules
 from rarecase.recognize.discourse import carry_subjects, turn_back
 from rarecase.recognize.lexicon import Entry, Kind, Lexicon
 from rarecase.recognize.matcher import Match, match_sentence
-from rarecase.recognize.mention import Cue, Mention, Status, Subject
+from rarecase.recognize.mention import (
+    Cue,
+    Mention,
+    Status,
+    Subject,
+    as_nested,
+    make_mention,
+    with_subject,
+)
 from rarecase.recognize.normalize import STOPWORDS, TOKEN
 from rarecase.text.document import Document
 from rarecase.text.sentences import split_sentences
@@ -162,19 +169,20 @@ class Recognizer:
         else:
             status, status_cue = context.status(match.start, match.end)
         subject, subject_cue = context.subject(match.start, match.end, context.default_subject)
-        return Mention(
-            start=match.start,
-            end=match.end,
-            text=document.text[match.start : match.end],
-            kind=kind,
-            concepts=concepts,
-            label=label,
-            status=status,
-            subject=subject,
-            sentence=sentence,
-            status_cue=status_cue,
-            subject_cue=subject_cue,
-            how=match.how,
+        return make_mention(
+            match.start,
+            match.end,
+            document.text[match.start : match.end],
+            kind,
+            concepts,
+            label,
+            status,
+            subject,
+            sentence,
+            status_cue,
+            subject_cue,
+            False,
+            match.how,
         )
 
 
@@ -191,11 +199,14 @@ def _readings(
     Equally good disease names are pooled ("Waardenburg syndrome type 1" is both an OMIM and an
     Orphanet entry), OMIM first.
     """
+    entries = match.entries
+    if len(entries) == 1 and entries[0].kind is Kind.PHENOTYPE:  # most matches: one term name
+        return [(Kind.PHENOTYPE, entries[0].concepts, entries[0].name)]
     readings: list[tuple[Kind, tuple[str, ...], str]] = []
     phenotype = None
     diseases = []
     rivals = False
-    for entry in match.entries:  # one pass: called for every match
+    for entry in entries:  # one pass: called for every match
         if entry.kind is Kind.PHENOTYPE:
             if phenotype is None:
                 phenotype = entry
@@ -301,7 +312,7 @@ def _inside_disease_names(mentions: list[Mention]) -> list[Mention]:
             )
             if name is not None:
                 cue = Cue(name.text, name.start, name.end)
-                mention = replace(mention, subject=Subject.GENERIC, subject_cue=cue)
+                mention = with_subject(mention, Subject.GENERIC, cue)
         result.append(mention)
     return result
 
@@ -338,6 +349,4 @@ def _mark_nested(mentions: list[Mention], kb: KnowledgeBase) -> list[Mention]:
             )
         if mention.how != "coordination":
             open_.append(mention)
-    return [
-        replace(m, nested=True) if flag else m for m, flag in zip(mentions, nested, strict=True)
-    ]
+    return [as_nested(m) if flag else m for m, flag in zip(mentions, nested, strict=True)]
