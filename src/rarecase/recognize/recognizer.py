@@ -54,11 +54,16 @@ class Recognizer:
         self.lexicon = lexicon if lexicon is not None else Lexicon.load(kb)
         self.rules = rules if rules is not None else default_rules()
         self._labels: dict[str, str] = {}
+        self._term_names: dict[str, list[str]] = {}  # see _names
 
     def _names(self, term: str) -> list[str]:
         """A term's label and synonyms (for telling apart terms that match the same words)."""
-        found = self.kb.term(term)
-        return [found.label, *(synonym.text for synonym in found.synonyms)]
+        found = self._term_names.get(term)
+        if found is None:
+            index = self.kb.index(term)
+            found = [self.kb.label(index), *(text for text, _, _ in self.kb.synonyms(index))]
+            self._term_names[term] = found
+        return found
 
     def annotate(self, document: Document) -> list[Mention]:
         text = document.text
