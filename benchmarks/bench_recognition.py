@@ -53,6 +53,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GSC = ROOT.parent / "shared" / "data" / "text_corpora" / "gscplus_dev.tsv"
 DEV = ROOT / "benchmarks" / "data" / "dev_cases.jsonl"
 NEGATION = ROOT / "benchmarks" / "data" / "clinical_negation.jsonl"
+NCBI = ROOT.parent / "shared" / "data" / "text_corpora" / "ncbi_disease_dev.tsv"
 FULLTEXT = ROOT / "benchmarks" / "data" / "fulltext" / "gold.jsonl"
 FASTHPOCR_PYTHON = Path("/work/fasthpocr/venv/bin/python")
 FASTHPOCR_INDEX = Path("/work/fasthpocr/index")
@@ -429,6 +430,12 @@ def main() -> None:
     parser.add_argument("--dev", type=Path, default=DEV, help="rarecase dev set JSONL")
     parser.add_argument("--negation", type=Path, default=NEGATION, help="negation sentences JSONL")
     parser.add_argument(
+        "--ncbi",
+        type=Path,
+        default=NCBI,
+        help="NCBI Disease dev TSV (disease spans; skipped if absent)",
+    )
+    parser.add_argument(
         "--fulltext", type=Path, default=FULLTEXT, help="full-text articles gold JSONL"
     )
     parser.add_argument(
@@ -459,6 +466,14 @@ def main() -> None:
     )
 
     full_report = evaluate(read_gold(args.fulltext), recognizer, kinds=PHENOTYPES).to_json()
+    ncbi_spans = None
+    if args.ncbi.exists():
+        ncbi_gold = read_gold(args.ncbi)
+        ncbi_report = evaluate(ncbi_gold, recognizer, kinds=(Kind.PHENOTYPE, Kind.DISEASE))
+        ncbi_spans = (
+            len(ncbi_gold),
+            Prf.from_report(ncbi_report.to_json()["disease_mention_spans"]),
+        )
     full_with = Prf.from_report(full_report["patient_present_document"])
     full_without = Prf.from_report(full_report["patient_present_document_without_context"])
     full_all_ids = Prf.from_report(full_report["patient_present_document_all_ids"])
@@ -580,6 +595,20 @@ def main() -> None:
             "",
             ">= 0.95 / >= 0.95",
             met(neg_all.precision, min(neg_all.precision, neg_all.recall) >= 0.95),
+        ),
+        *(
+            [
+                (
+                    f"NCBI Disease dev ({ncbi_spans[0]} abstracts): disease mentions by exact "
+                    "span, a phenotype or disease mention of rarecase counting",
+                    ncbi_spans[1].cell(),
+                    "",
+                    "",
+                    "",
+                )
+            ]
+            if ncbi_spans
+            else []
         ),
         (
             f"full text ({full_report['documents']} synthetic JATS case reports): the patient's "
