@@ -1,13 +1,19 @@
 """Benchmark differential diagnosis: quality of every model on published cases, and speed.
 
 Every model runs in the same process over the same cases, so the Phenomizer baseline is measured
-beside the others each time. Quality: top-1, top-3, top-10 and MRR of the true diagnosis among
-OMIM diseases, on all evaluable cases and on the cases from publications that phenotype.hpoa does
-not cite for their disease. Speed: milliseconds to score all diseases for one case, the median of
-``--repeat`` rounds over a fixed sample of cases (one core; the machine may be shared). Prints
+beside the others each time, first from the HPO annotations alone and then with knowledge of
+published cases (the bundled corpus, or ``--published``). With published cases the cases are split
+into ``--folds`` folds by publication and each fold is ranked with the published cases of the
+other publications only: a case never meets its own article.
+
+Quality: top-1, top-3, top-10 and MRR of the true diagnosis among OMIM diseases, on all
+evaluable cases and on the cases from publications that phenotype.hpoa does not cite for their
+disease. Speed: milliseconds to score all diseases for one case, the median of ``--repeat``
+rounds over a fixed sample of cases (one core; the machine may be shared). Prints
 Markdown for benchmarks/RESULTS.md.
 
-    .venv/bin/python benchmarks/bench_diagnosis.py [--cases FILE] [--repeat 7]
+    .venv/bin/python benchmarks/bench_diagnosis.py [--cases FILE] [--published FILE]
+        [--folds 5] [--repeat 7]
 """
 
 from __future__ import annotations
@@ -18,7 +24,13 @@ import time
 from pathlib import Path
 
 from rarecase.diagnose import DiseaseProfiles, Model, make_ranker
-from rarecase.diagnose.evaluate import evaluate, format_markdown, read_cases
+from rarecase.diagnose.evaluate import (
+    evaluate,
+    evaluate_by_publication,
+    format_markdown,
+    read_cases,
+)
+from rarecase.diagnose.published import read_published
 from rarecase.ontology import load
 
 DEFAULT_CASES = (
@@ -30,23 +42,43 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=Path, default=DEFAULT_CASES)
     parser.add_argument("--hpo-dir", type=Path, default=None)
+    parser.add_argument(
+        "--published", type=Path, default=None, help="published cases (default: bundled)"
+    )
+    parser.add_argument("--folds", type=int, default=5, help="folds by publication")
     parser.add_argument("--repeat", type=int, default=7, help="rounds of the speed sample")
     parser.add_argument("--sample", type=int, default=200, help="cases in the speed sample")
     args = parser.parse_args()
 
     kb = load(args.hpo_dir)
-    started = time.perf_counter()
-    profiles = DiseaseProfiles.build(kb)
-    build_s = time.perf_counter() - started
-    rankers = [make_ranker(profiles, m) for m in Model]
     cases = list(read_cases(args.cases, kb))
     print(f"## Differential diagnosis on {args.cases.name} (HPO {kb.hpo_version})\n")
-    print(format_markdown(evaluate(cases, rankers, kb)))
+    plain = DiseaseProfiles.build(kb)
+    print("### From the HPO annotations alone\n")
+    print(format_markdown(evaluate(cases, [make_ranker(plain, m) for m in Model], kb)))
+
+    started = time.perf_counter()
+    published = read_published(kb, args.published)
+    read_s = time.perf_counter() - started
+    started = time.perf_counter()
+    profiles = DiseaseProfiles.build(kb, published=published)
+    build_s = time.perf_counter() - started
+    print(
+        f"\n### With {len(published)} published cases ({published.source}), "
+        f"{args.folds} folds by publication\n"
+    )
+    print(
+        format_markdown(
+            evaluate_by_publication(cases, kb, list(Model), published, folds=args.folds)
+        )
+    )
+    rankers = [make_ranker(profiles, m) for m in Model]
 
     sample = [c for c in cases if len(c.query.present)][: args.sample]
     print(
         f"\nms per case, scoring all {kb.n_diseases} diseases (median of {args.repeat} rounds "
-        f"over {len(sample)} cases); profiles built in {build_s:.2f} s\n"
+        f"over {len(sample)} cases, profiles with all published cases); published cases read "
+        f"in {read_s:.2f} s, profiles built in {build_s:.2f} s\n"
     )
     print("| model | ms/case |")
     print("|---|---|")

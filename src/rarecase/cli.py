@@ -24,12 +24,14 @@ from rarecase.diagnose import (
     DiseaseProfiles,
     Model,
     Ranker,
+    Relation,
     make_ranker,
     query_from_case,
     query_from_ids,
 )
 from rarecase.diagnose.evaluate import evaluate as evaluate_diagnosis
-from rarecase.diagnose.evaluate import format_markdown, read_cases
+from rarecase.diagnose.evaluate import evaluate_by_publication, format_markdown, read_cases
+from rarecase.diagnose.published import PublishedCases, read_published
 from rarecase.errors import InputError, RarecaseError
 from rarecase.ontology import KnowledgeBase, Subontology, load
 from rarecase.ontology.model import Database, RemapKind
@@ -77,12 +79,22 @@ class Settings:
         self._kb: KnowledgeBase | None = None
         self._recognizer: Recognizer | None = None
         self._profiles: DiseaseProfiles | None = None
+        # the published cases the disease profiles learn from: the bundled ones (None), a
+        # file, or none at all (False)
+        self.published: Path | bool | None = None
 
     @property
     def profiles(self) -> DiseaseProfiles:
         if self._profiles is None:
-            self._profiles = DiseaseProfiles.build(self.kb)
+            self._profiles = DiseaseProfiles.build(self.kb, published=self.published_cases)
         return self._profiles
+
+    @property
+    def published_cases(self) -> PublishedCases | None:
+        if self.published is False:
+            return None
+        path = self.published if isinstance(self.published, Path) else None
+        return read_published(self.kb, path)
 
     @property
     def recognizer(self) -> Recognizer:
@@ -672,6 +684,17 @@ def _print_differential(differential: Differential) -> None:
         )
         for m in (*d.matched, *d.against):
             sign = "+" if m in d.matched else "-"
+            if m.relation is Relation.EXCLUDED_IN_PUBLISHED_CASES:
+                share = 0.0 if m.frequency is None else m.frequency
+                out.print(
+                    Text.assemble(
+                        f"       {sign} not ",
+                        (str(m.case_term), "cyan"),
+                        f" {m.case_label}: recorded absent in {share:.0%} of published cases",
+                        (f"  ({m.contribution:+.2f})", "dim"),
+                    )
+                )
+                continue
             target = f"{m.disease_term} {m.disease_label}" if m.disease_term else "no match"
             freq = "" if m.frequency is None else f", {m.frequency:.0%}"
             out.print(
@@ -717,6 +740,18 @@ def diagnose(
         list[Database] | None,
         typer.Option("--database", help="Rank only diseases of this database (repeatable)."),
     ] = None,
+    published: Annotated[
+        Path | None,
+        typer.Option(
+            "--published",
+            help="Published cases to learn from (compact or phenopacket JSON lines) instead of "
+            "the bundled phenopacket-store cases.",
+        ),
+    ] = None,
+    no_published: Annotated[
+        bool,
+        typer.Option("--no-published", help="Rank from the HPO annotations alone."),
+    ] = False,
 ) -> None:
     """Rank the diseases annotated in HPO for a case, with the reasons for and against each.
 
@@ -730,6 +765,7 @@ def diagnose(
             "e.g. rarecase diagnose HP:0001250 -HP:0001251",
         )
     settings = _settings(ctx)
+    settings.published = False if no_published else published
     databases = tuple(database) if database else None
     ranker = make_ranker(settings.profiles, model)
     if batch is not None:
@@ -877,15 +913,41 @@ def eval_diagnosis(
         list[Database] | None,
         typer.Option("--database", help="Rank among these databases only (default OMIM)."),
     ] = None,
+    published: Annotated[
+        Path | None,
+        typer.Option(
+            "--published",
+            help="Published cases to learn from instead of the bundled ones.",
+        ),
+    ] = None,
+    no_published: Annotated[
+        bool,
+        typer.Option("--no-published", help="Rank from the HPO annotations alone."),
+    ] = False,
+    folds: Annotated[
+        int, typer.Option("--folds", min=2, help="Folds by publication (with published cases).")
+    ] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Top-1, top-3, top-10 and MRR of the true diagnosis, per model, on all evaluable cases
-    and on the cases from publications HPO did not curate the disease from."""
+    and on the cases from publications HPO did not curate the disease from.
+
+    With published cases (the default), the cases are split into folds by publication and each
+    fold is ranked with the published cases of the other publications only: a case is never
+    ranked with knowledge of its own article."""
     settings = _settings(ctx)
-    rankers = [make_ranker(settings.profiles, m) for m in (model or list(Model))]
+    settings.published = False if no_published else published
+    models = model or list(Model)
     databases = tuple(database) if database else (Database.OMIM,)
     found = read_cases(cases, settings.kb)
-    result = evaluate_diagnosis(found, rankers, settings.kb, databases=databases)
+    corpus = settings.published_cases
+    if corpus is None:
+        rankers = [make_ranker(settings.profiles, m) for m in models]
+        result = evaluate_diagnosis(found, rankers, settings.kb, databases=databases)
+    else:
+        result = evaluate_by_publication(
+            found, settings.kb, models, corpus, folds=folds, databases=databases
+        )
     if as_json:
         _emit_json(result.to_json())
     else:

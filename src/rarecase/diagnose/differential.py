@@ -19,7 +19,9 @@ class Relation(StrEnum):
     ``ancestor``: the disease term is more general than the case term (the case is more
     specific than the annotation); ``descendant``: the disease term is more specific (it implies
     the case term); ``related``: they only share an ancestor; ``not_annotated``: HPO says the
-    disease does *not* show the disease term, an ancestor of the case term.
+    disease does *not* show the disease term, an ancestor of the case term;
+    ``excluded_in_published_cases``: an excluded case term weighed by how often published cases
+    of the disease record it absent (``frequency`` is that share).
     """
 
     EXACT = "exact"
@@ -28,6 +30,7 @@ class Relation(StrEnum):
     RELATED = "related"
     UNRELATED = "unrelated"
     NOT_ANNOTATED = "not_annotated"
+    EXCLUDED_IN_PUBLISHED_CASES = "excluded_in_published_cases"
 
 
 @dataclass(frozen=True, slots=True)

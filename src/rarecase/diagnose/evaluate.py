@@ -10,35 +10,27 @@ the first set flatters every model; the second is the honest one.
 
 from __future__ import annotations
 
-import gzip
-import json
 import time
-from collections.abc import Iterator, Sequence
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from rarecase.diagnose.query import Query, query_from_ids
+from rarecase.diagnose.cases import EvalCase, read_cases
+from rarecase.diagnose.models import Model, make_ranker
+from rarecase.diagnose.profiles import DiseaseProfiles
+from rarecase.diagnose.published import PublishedCases
 from rarecase.diagnose.ranker import Ranker, rank_of
-from rarecase.errors import InputError, UnsupportedFormatError
 from rarecase.ontology.knowledge import KnowledgeBase
 from rarecase.ontology.model import Database
-from rarecase.phenopacket.json_io import case_from_dict
+
+__all__ = ["Evaluation", "Score", "evaluate", "evaluate_by_publication", "read_cases"]
 
 CUTOFFS = (1, 3, 10)
 ALL = "all"
 UNSEEN = "unseen"
-
-
-@dataclass(frozen=True, slots=True)
-class EvalCase:
-    """One published case: its terms as a query, its diagnoses and its publication."""
-
-    query: Query
-    diseases: tuple[str, ...]
-    pmid: str
 
 
 @dataclass(slots=True)
@@ -56,6 +48,13 @@ class Score:
             self.hits[k] += rank <= k
         self.reciprocal += 1 / rank
         self.seconds += seconds
+
+    def merge(self, other: Score) -> None:
+        self.n += other.n
+        for k in CUTOFFS:
+            self.hits[k] += other.hits[k]
+        self.reciprocal += other.reciprocal
+        self.seconds += other.seconds
 
     def to_json(self) -> dict[str, Any]:
         n = max(self.n, 1)
@@ -76,6 +75,17 @@ class Evaluation:
     dropped_terms: int = 0
     dropped_ids: set[str] = field(default_factory=set)
 
+    def merge(self, other: Evaluation) -> None:
+        """Add another part's counts (the same models) to these."""
+        self.cases += other.cases
+        self.not_evaluable += other.not_evaluable
+        self.dropped_terms += other.dropped_terms
+        self.dropped_ids |= other.dropped_ids
+        for model, subsets in other.scores.items():
+            mine = self.scores.setdefault(model, {ALL: Score(), UNSEEN: Score()})
+            for subset, score in subsets.items():
+                mine[subset].merge(score)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "cases": self.cases,
@@ -88,68 +98,6 @@ class Evaluation:
                 for model, subsets in self.scores.items()
             },
         }
-
-
-def _open_lines(path: Path) -> Iterator[tuple[int, str]]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    try:
-        with opener(path, "rt", encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if line.strip():
-                    yield number, line
-    except (OSError, UnicodeDecodeError, EOFError) as error:
-        raise UnsupportedFormatError(
-            str(path), f"cannot read: {error}", "give JSON lines"
-        ) from error
-
-
-def _phenopacket_diseases(record: dict[str, Any]) -> list[str]:
-    found = [d.get("term", {}).get("id", "") for d in record.get("diseases", [])]
-    for interpretation in record.get("interpretations", []):
-        found.append(interpretation.get("diagnosis", {}).get("disease", {}).get("id", ""))
-    return [f for f in dict.fromkeys(found) if f]
-
-
-def read_cases(path: str | Path, kb: KnowledgeBase) -> Iterator[EvalCase]:
-    """Cases of a JSON-lines file (gzipped or not), compact or phenopacket records.
-
-    Term ids the release does not know are dropped (see :attr:`Query.dropped`).
-    """
-    path = Path(path)
-    for number, line in _open_lines(path):
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise UnsupportedFormatError(
-                where, f"not JSON ({error.msg})", "one object a line"
-            ) from error
-        if not isinstance(record, dict):
-            raise InputError(where, "a line is not a JSON object", "one case a line")
-        if "observed" in record:
-            diseases = [d["id"] for d in record.get("diseases", []) if "id" in d]
-            query = query_from_ids(
-                kb,
-                record["observed"],
-                record.get("excluded", []),
-                case_id=str(record.get("id", number)),
-                strict=False,
-                source=where,
-            )
-            pmid = str(record.get("pmid", ""))
-        else:
-            case = case_from_dict(record, source=where)
-            query = query_from_ids(
-                kb,
-                [f.term.id for f in case.observed],
-                [f.term.id for f in case.excluded],
-                case_id=case.id,
-                strict=False,
-                source=where,
-            )
-            diseases = _phenopacket_diseases(record)
-            pmid = case.pmids[0] if case.pmids else ""
-        yield EvalCase(query, tuple(diseases), pmid)
 
 
 def _references(kb: KnowledgeBase, disease: str, cache: dict[str, set[str]]) -> set[str]:
@@ -209,6 +157,35 @@ def evaluate(
             if unseen:
                 subsets[UNSEEN].add(rank, seconds)
     return result
+
+
+def evaluate_by_publication(
+    cases: Iterable[EvalCase],
+    kb: KnowledgeBase,
+    models: Sequence[Model],
+    published: PublishedCases,
+    *,
+    folds: int = 5,
+    databases: tuple[Database, ...] | None = (Database.OMIM,),
+) -> Evaluation:
+    """:func:`evaluate` with knowledge of published cases, never of a case's own publication.
+
+    The cases are split into ``folds`` by publication (a hash of the PMID); each fold is ranked
+    with profiles built from the published cases minus that fold's publications. The cost is
+    one profile build per fold.
+    """
+    buckets: list[list[EvalCase]] = [[] for _ in range(max(folds, 1))]
+    for case in cases:
+        buckets[zlib.crc32(case.pmid.encode()) % len(buckets)].append(case)
+    total = Evaluation({model.value: {ALL: Score(), UNSEEN: Score()} for model in models})
+    for bucket in buckets:
+        if not bucket:
+            continue
+        corpus = published.without_publications({case.pmid for case in bucket})
+        profiles = DiseaseProfiles.build(kb, published=corpus)
+        rankers = [make_ranker(profiles, model) for model in models]
+        total.merge(evaluate(bucket, rankers, kb, databases=databases))
+    return total
 
 
 def format_markdown(evaluation: Evaluation) -> str:

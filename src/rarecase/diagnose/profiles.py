@@ -8,6 +8,12 @@ the knowledge base itself.
 
 Only phenotypic-abnormality annotations count: inheritance and clinical-course rows (aspects I
 and C) describe how a disease runs, not what a patient shows.
+
+Published cases (:mod:`rarecase.diagnose.published`), when given, add what real patients showed:
+a disease's frequency of a term becomes the larger of its annotation's and the share of its
+published cases with the term, the latter shrunk towards the annotation by ``published_weight``
+pseudo-cases, so that one case does not make a feature certain. Their excluded terms are counted
+apart, as evidence of what clinicians look for in the disease.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import Final
 import numpy as np
 import scipy.sparse as sp
 
+from rarecase.diagnose.published import PublishedCases
 from rarecase.ontology.ids import PHENOTYPIC_ABNORMALITY, Subontology
 from rarecase.ontology.knowledge import KnowledgeBase
 from rarecase.ontology.model import Database
@@ -29,6 +36,9 @@ from rarecase.ontology.model import Database
 DEFAULT_FREQUENCY: Final = 0.5
 #: A disease annotated with a feature shows it at least this often (HPO's "excluded" 0% rows).
 MIN_FREQUENCY: Final = 0.01
+#: Pseudo-cases that shrink a published share towards the annotation: 1 and 3 measured alike on
+#: the development cases (5-fold by publication, benchmarks/RESULTS.md); 3 is the safer.
+PUBLISHED_WEIGHT: Final = 3.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,12 +59,22 @@ class DiseaseProfiles:
     background: np.ndarray
     databases: np.ndarray  # per disease, the index of its Database in DATABASES
     phenotype_mask: np.ndarray  # per term, True under Phenotypic abnormality
+    # From published cases, when built with them: cases per disease, and per disease and term
+    # how many cases record the term excluded (CSC); None without published cases.
+    case_counts: np.ndarray | None = None
+    excluded_counts: sp.csc_array | None = None
 
     @classmethod
     def build(
-        cls, kb: KnowledgeBase, *, default_frequency: float = DEFAULT_FREQUENCY
+        cls,
+        kb: KnowledgeBase,
+        *,
+        default_frequency: float = DEFAULT_FREQUENCY,
+        published: PublishedCases | None = None,
+        published_weight: float = PUBLISHED_WEIGHT,
     ) -> DiseaseProfiles:
-        """Compile the profiles (about a second for the full HPO release)."""
+        """Compile the profiles (about a second for the full HPO release, one more with the
+        bundled published cases)."""
         phenotype = kb.subontology_mask(Subontology.PHENOTYPIC_ABNORMALITY)
         n_d, n_t = kb.n_diseases, len(kb)
         disease = np.asarray(kb.array("ann_disease"), dtype=np.int64)
@@ -82,11 +102,29 @@ class DiseaseProfiles:
         above = phenotype[cols]  # stop at Phenotypic abnormality: "All" says nothing
         closure = _max_matrix(rows[above], cols[above], values[above], (n_d, n_t)).tocsc()
 
+        case_counts = excluded_counts = None
+        if published is not None and len(published):
+            case_counts, shown, shown_closure, excluded_counts = _published_counts(
+                kb, published, phenotype, (n_d, n_t)
+            )
+            direct = _blend(direct, shown, case_counts, published_weight)
+            closure = _blend(closure.tocsr(), shown_closure, case_counts, published_weight).tocsc()
+
         background = np.asarray(closure.sum(axis=0)).ravel() / max(n_d, 1)
         background = np.maximum(background, MIN_FREQUENCY / max(n_d, 1))
         ids = kb.diseases()
         databases = np.array([DATABASES.index(d.database) for d in ids], dtype=np.int8)
-        return cls(kb, direct, closure, not_matrix, background, databases, phenotype)
+        return cls(
+            kb,
+            direct,
+            closure,
+            not_matrix,
+            background,
+            databases,
+            phenotype,
+            case_counts,
+            excluded_counts,
+        )
 
     @property
     def n_diseases(self) -> int:
@@ -176,3 +214,54 @@ def _max_matrix(
     last[:-1] = key[1:] != key[:-1]
     key, values = key[last], values[last]
     return sp.csr_array((values.astype(np.float64), (key // shape[1], key % shape[1])), shape=shape)
+
+
+def _published_counts(
+    kb: KnowledgeBase,
+    published: PublishedCases,
+    phenotype: np.ndarray,
+    shape: tuple[int, int],
+) -> tuple[np.ndarray, sp.csr_array, sp.csr_array, sp.csc_array]:
+    """Per disease: its cases; how many show each term exactly, and with the term's ancestors
+    (each case once per term); how many record each term excluded."""
+    anc_ptr = np.asarray(kb.array("ancestor_indptr"), dtype=np.int64)
+    anc_idx = np.asarray(kb.array("ancestor_indices"), dtype=np.int64)
+    cases = np.zeros(shape[0])
+    rows: dict[str, list[np.ndarray]] = {"shown": [], "closure": [], "excluded": []}
+    cols: dict[str, list[np.ndarray]] = {"shown": [], "closure": [], "excluded": []}
+    for diseases, present, excluded in zip(
+        published.diseases, published.present, published.excluded, strict=True
+    ):
+        if len(present):
+            above = np.concatenate([anc_idx[anc_ptr[t] : anc_ptr[t + 1]] for t in present])
+            above = np.unique(above[phenotype[above]])
+        else:
+            above = present
+        for d in diseases:
+            cases[d] += 1
+            for key, terms in (("shown", present), ("closure", above), ("excluded", excluded)):
+                rows[key].append(np.full(len(terms), d, dtype=np.int64))
+                cols[key].append(np.asarray(terms, dtype=np.int64))
+
+    def counts(key: str) -> sp.csr_array:
+        r = np.concatenate(rows[key]) if rows[key] else np.empty(0, dtype=np.int64)
+        c = np.concatenate(cols[key]) if cols[key] else np.empty(0, dtype=np.int64)
+        matrix = sp.csr_array((np.ones(len(r)), (r, c)), shape=shape)
+        matrix.sum_duplicates()
+        return matrix
+
+    return cases, counts("shown"), counts("closure"), counts("excluded").tocsc()
+
+
+def _blend(
+    annotated: sp.csr_array, shown: sp.csr_array, cases: np.ndarray, weight: float
+) -> sp.csr_array:
+    """max(annotation, (shown + weight x annotation) / (cases + weight)) per disease and term;
+    the annotation alone where a disease has no published case."""
+    has = cases > 0
+    share = sp.diags_array(np.where(has, 1.0 / (cases + weight), 0.0))
+    kept = sp.diags_array(np.where(has, weight / (cases + weight), 0.0))
+    mixed = (kept @ annotated + share @ shown).tocsr()
+    blended = mixed.maximum(annotated).tocsr()
+    blended.data = np.clip(blended.data, MIN_FREQUENCY, 1.0)
+    return sp.csr_array(blended)

@@ -57,6 +57,11 @@ def query_from_ids(
     def parse(ids: Iterable[str | TermId]) -> list[int]:
         found: list[int] = []
         for ident in ids:
+            if not strict and not kb.is_current(ident) and kb.remap_of(ident) is None:
+                # unknown to this release: dropped without building the error and its
+                # "did you mean" suggestions (thousands of ids in a corpus read)
+                dropped.append(str(ident))
+                continue
             try:
                 index, remap = kb.resolve(str(ident), source=source)
             except UnknownTermError:
