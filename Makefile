@@ -27,6 +27,8 @@ demo: $(VENV)/.installed
 	@$(BIN)/rarecase analyze examples/pasted_case_report.txt
 	@$(BIN)/rarecase analyze examples/pasted_case_report.txt --format phenopacket > $(DEMO_OUT)/pasted_case_report.phenopacket.json
 	@echo "(phenopacket written to $(DEMO_OUT)/pasted_case_report.phenopacket.json)"
+	@echo; echo "\$$ rarecase diagnose HP:0001166 HP:0001083 HP:0002616 -HP:0000545 --top 3"
+	@$(BIN)/rarecase diagnose HP:0001166 HP:0001083 HP:0002616 -HP:0000545 --top 3
 	@echo; echo "\$$ rarecase validate examples/tumoral_calcinosis.json"
 	@$(BIN)/rarecase validate examples/tumoral_calcinosis.json
 	@echo; echo "\$$ rarecase show examples/tumoral_calcinosis.json"
@@ -48,6 +50,7 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_ontology.py
 	$(BIN)/python benchmarks/bench_recognition.py
+	$(BIN)/python benchmarks/bench_diagnosis.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

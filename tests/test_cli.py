@@ -243,6 +243,8 @@ def test_analyze_json_and_phenopacket(cli):
         f["type"]["id"] for f in data["phenopacket"]["phenotypicFeatures"] if not f.get("excluded")
     }
     assert "HP:0003467" in observed  # C1-C2 / atlantoaxial instability
+    assert [d["rank"] for d in data["differential"]] == [1, 2, 3, 4, 5]
+    assert all(d["matched"] for d in data["differential"])
     code, out, _ = cli(
         "analyze", "--format", "phenopacket", str(EXAMPLES / "pasted_case_report.txt")
     )
@@ -254,6 +256,9 @@ def test_analyze_text_view(cli):
     assert code == 0
     assert "Patient: present" in out and "Patient: excluded" in out
     assert "family/present" in out and "other_patient/present" in out
+    assert "Differential diagnosis" in out
+    code, out, _ = cli("analyze", "--top", "0", str(EXAMPLES / "pasted_case_report.txt"))
+    assert code == 0 and "Differential diagnosis" not in out
 
 
 def test_analyze_empty_input(cli, tmp_path):

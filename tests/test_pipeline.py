@@ -71,3 +71,31 @@ def test_json_shape(recognizer):
     } <= set(mention)
     text = data["document"]["text"]
     assert all(text[m["start"] : m["end"]] == m["text"] for m in data["mentions"])
+
+
+def test_with_a_ranker_the_analysis_ranks_diseases_for_the_patients_findings(recognizer, hpo):
+    from rarecase.diagnose import DiseaseProfiles, make_ranker
+
+    text = (
+        "A 9-year-old boy had tall stature, arachnodactyly, ectopia lentis and dilatation of the "
+        "aortic root. His father had myopia."
+    )
+    ranker = make_ranker(DiseaseProfiles.build(hpo))
+    analysis = analyze(text, recognizer=recognizer, ranker=ranker, top=5)
+    assert analysis.differential is not None
+    names = [d.label for d in analysis.differential.diseases]
+    assert any("Marfan" in name for name in names[:5]), names
+    case_terms = {str(f.term.id) for f in analysis.case.observed}
+    # the reasons name the patient's own findings, never the father's myopia
+    reasons = {str(m.case_term) for d in analysis.differential.diseases for m in d.matched}
+    assert reasons <= case_terms and "HP:0000545" not in reasons
+    data = analysis.to_json()
+    assert [d["rank"] for d in data["differential"]] == [1, 2, 3, 4, 5]
+
+
+def test_without_present_findings_there_is_no_differential(recognizer, hpo):
+    from rarecase.diagnose import DiseaseProfiles, make_ranker
+
+    ranker = make_ranker(DiseaseProfiles.build(hpo))
+    analysis = analyze("She had no seizures.", recognizer=recognizer, ranker=ranker)
+    assert analysis.differential is None and "differential" not in analysis.to_json()

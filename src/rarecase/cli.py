@@ -633,8 +633,12 @@ def analyze(
     fmt: Annotated[
         AnalysisFormat, typer.Option("--format", "-f", help="Output format.")
     ] = AnalysisFormat.TEXT,
+    top: Annotated[
+        int, typer.Option("--top", "-n", min=0, help="Diagnoses to rank (0: none).")
+    ] = 5,
 ) -> None:
-    """The whole chain on one case report: mentions with status and subject, then the case."""
+    """The whole chain on one case report: mentions with status and subject, the patient's
+    case, and the diseases that best explain the patient's findings."""
     settings = _settings(ctx)
     documents = _read_documents(source)
     if not documents:
@@ -646,7 +650,10 @@ def analyze(
             f"({document.id}); 'rarecase annotate' reads them all"
         )
     result = AnnotatedDocument(document, tuple(settings.recognizer.annotate(document)))
-    analysis = analysis_of(result, settings.kb)
+    ranker = (
+        make_ranker(settings.profiles) if top and fmt is not AnalysisFormat.PHENOPACKET else None
+    )
+    analysis = analysis_of(result, settings.kb, ranker=ranker, top=top)
     if fmt is AnalysisFormat.JSON:
         _emit_json(analysis.to_json())
     elif fmt is AnalysisFormat.PHENOPACKET:

@@ -1,8 +1,8 @@
-"""The chain so far: source -> Document -> Mentions -> Case.
+"""The chain so far: source -> Document -> Mentions -> Case -> Differential.
 
 ``annotate`` stops at the mentions (every document of a source); ``analyze`` goes on to the
-patient's case. Knowledge is passed in, never loaded here: build a :class:`Recognizer` once
-and reuse it across documents.
+patient's case and, given a ranker, its differential diagnosis. Knowledge is passed in, never
+loaded here: build a :class:`Recognizer` (and a ranker) once and reuse them across documents.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rarecase.diagnose.differential import Differential
+from rarecase.diagnose.ranker import Ranker
 from rarecase.errors import InputError
 from rarecase.ontology.ids import TermId
 from rarecase.ontology.knowledge import KnowledgeBase
@@ -66,6 +68,9 @@ class Analysis:
     annotated: AnnotatedDocument
     case: Case
     changes: tuple[str, ...] = ()
+    # the diseases ranked for the patient's findings; None when no ranker was given, or the
+    # case has no present finding to rank by
+    differential: Differential | None = None
 
     @property
     def document(self) -> Document:
@@ -92,6 +97,11 @@ class Analysis:
             },
             "mentions": [m.to_json() for m in self.mentions],
             "phenopacket": case_to_dict(self.case),
+            **(
+                {"differential": self.differential.to_json()}
+                if self.differential is not None
+                else {}
+            ),
         }
 
 
@@ -131,19 +141,31 @@ def analyze(
     *,
     kb: KnowledgeBase | None = None,
     recognizer: Recognizer | None = None,
+    ranker: Ranker | None = None,
+    top: int = 10,
     name: str | None = None,
 ) -> Analysis:
-    """The patient's case from one document (the first, when a source holds several)."""
+    """The patient's case from one document (the first, when a source holds several), and,
+    with a ``ranker`` (:func:`rarecase.diagnose.make_ranker`), its ``top`` diagnoses."""
     recognizer = _recognizer(kb, recognizer)
     results = annotate(source, recognizer=recognizer, name=name)
     if not results:
         raise InputError(name or "input", "holds no document", "give a case report")
-    return analysis_of(results[0], recognizer.kb)
+    return analysis_of(results[0], recognizer.kb, ranker=ranker, top=top)
 
 
-def analysis_of(annotated: AnnotatedDocument, kb: KnowledgeBase) -> Analysis:
+def analysis_of(
+    annotated: AnnotatedDocument,
+    kb: KnowledgeBase,
+    *,
+    ranker: Ranker | None = None,
+    top: int = 10,
+) -> Analysis:
     case, changes = case_from_mentions(annotated.document, annotated.patient_mentions(), kb)
-    return Analysis(annotated, case, tuple(changes))
+    differential = None
+    if ranker is not None and case.observed:
+        differential = ranker.rank(case, top=top)
+    return Analysis(annotated, case, tuple(changes), differential)
 
 
 def case_from_mentions(

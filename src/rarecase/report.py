@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
+from rarecase.diagnose.differential import Differential
 from rarecase.pipeline import Analysis
 from rarecase.recognize.lexicon import Kind
 from rarecase.recognize.mention import Mention, Status, Subject
@@ -100,3 +101,33 @@ def render(analysis: Analysis, console: Console) -> None:
             )
     if analysis.changes:
         console.print(Text("Tidied: " + "; ".join(analysis.changes), style="dim"))
+    if analysis.differential is not None:
+        render_differential_summary(analysis.differential, console)
+
+
+def render_differential_summary(differential: Differential, console: Console) -> None:
+    """The ranked diseases, a line each, with the findings that speak for and against them."""
+    console.print(
+        Text(
+            f"Differential diagnosis ({differential.model}, {differential.ranked} diseases; "
+            "rarecase diagnose gives the full reasons)",
+            style="bold",
+        )
+    )
+    for d in differential.diseases:
+        chance = "" if d.probability is None else f"  p={d.probability:.3g}"
+        supporting = [m.case_label for m in d.matched if m.contribution > 0]
+        against = [m.case_label for m in d.against]
+        reasons = ("for: " + ", ".join(supporting)) if supporting else ""
+        if against:
+            reasons += ("; " if reasons else "") + "against: " + ", ".join(against)
+        console.print(
+            Text.assemble(
+                f"  {d.rank:>2}. ",
+                (d.id, "cyan"),
+                f"  {d.label}",
+                (chance, "dim"),
+            )
+        )
+        if reasons:
+            console.print(Text(f"      {reasons}", style="dim"))
