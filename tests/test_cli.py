@@ -309,3 +309,23 @@ def test_eval_recognition_lists_misses(cli, tmp_path):
     found_part, _, missed_part = out.partition("in gold, not found:")
     assert "'ataxia' HP:0001251 Ataxia" in found_part
     assert "'ataxia' HP:0001252 Hypotonia" in missed_part
+
+
+def test_diagnose_merges_series_and_learns_from_published_cases_unless_told_not_to(cli):
+    terms = ("HP:0000662", "HP:0007737", "HP:0001133", "-HP:0000518")
+    code, out, _ = cli("diagnose", *terms, "--merge-series", "--format", "json", "--top", "5")
+    assert code == 0
+    merged = json.loads(out)
+    names = [d["series"]["name"] for d in merged if "series" in d]
+    assert names and len(names) == len(set(names))
+    code, out, _ = cli("diagnose", *terms, "--format", "json", "--top", "5")
+    with_cases = json.loads(out)
+    code, out, _ = cli("diagnose", *terms, "--no-published", "--format", "json", "--top", "5")
+    without = json.loads(out)
+
+    def relations(differential):
+        return {m["relation"] for d in differential for m in d["matched"] + d["against"]}
+
+    # only published cases say how often a disease's patients are recorded without cataract
+    assert "excluded_in_published_cases" in relations(with_cases)
+    assert "excluded_in_published_cases" not in relations(without)

@@ -680,11 +680,13 @@ def _print_differential(differential: Differential) -> None:
     )
     for d in differential.diseases:
         chance = "" if d.probability is None else f"  p={d.probability:.3g}"
+        series = f"  [series: {d.series}, {d.series_size} entries]" if d.series else ""
         out.print(
             Text.assemble(
                 f"{d.rank:>3}. ",
                 (d.id, "bold cyan"),
                 f"  {d.label}",
+                (series, "yellow"),
                 (f"  score {d.score:.3f}", "dim"),
                 chance,
             )
@@ -759,6 +761,14 @@ def diagnose(
         bool,
         typer.Option("--no-published", help="Rank from the HPO annotations alone."),
     ] = False,
+    merge_series: Annotated[
+        bool,
+        typer.Option(
+            "--merge-series",
+            help="List each OMIM phenotypic series once (e.g. Retinitis pigmentosa 1-90), by its "
+            "best member, with the series' probability.",
+        ),
+    ] = False,
 ) -> None:
     """Rank the diseases annotated in HPO for a case, with the reasons for and against each.
 
@@ -776,7 +786,7 @@ def diagnose(
     databases = tuple(database) if database else None
     ranker = make_ranker(settings.profiles, model)
     if batch is not None:
-        failed = _diagnose_batch(batch, settings, ranker, top, databases)
+        failed = _diagnose_batch(batch, settings, ranker, top, databases, merge_series)
         if failed:
             raise typer.Exit(1)
         return
@@ -787,7 +797,7 @@ def diagnose(
         query = query_from_ids(settings.kb, observed, excluded, source="diagnose")
     if len(query.present) == 0 and len(query.excluded) == 0:
         raise InputError("diagnose", "no phenotype term to rank diseases by", "give HPO ids")
-    differential = ranker.rank(query, top=top, databases=databases)
+    differential = ranker.rank(query, top=top, databases=databases, merge_series=merge_series)
     if fmt is DiagnosisFormat.JSON:
         for note in differential.notes:
             err.print(f"rarecase: note: {note}")
@@ -802,6 +812,7 @@ def _diagnose_batch(
     ranker: Ranker,
     top: int,
     databases: tuple[Database, ...] | None,
+    merge_series: bool = False,
 ) -> int:
     """Rank each phenopacket line of ``path`` and print its line at once; returns failures."""
     failed = 0
@@ -825,7 +836,9 @@ def _diagnose_batch(
                     ) from error
                 case = case_from_dict(record, source=where)
                 query = query_from_case(settings.kb, case, source=f"{where} ({case.id})")
-                differential = ranker.rank(query, top=top, databases=databases, explain=False)
+                differential = ranker.rank(
+                    query, top=top, databases=databases, explain=False, merge_series=merge_series
+                )
             except RarecaseError as error:
                 err.print(Text(f"rarecase: error: {error.message}", style="red"))
                 failed += 1
@@ -934,6 +947,10 @@ def eval_diagnosis(
     folds: Annotated[
         int, typer.Option("--folds", min=2, help="Folds by publication (with published cases).")
     ] = 5,
+    merge_series: Annotated[
+        bool,
+        typer.Option("--merge-series", help="Score the rank of the true disease's series."),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Top-1, top-3, top-10 and MRR of the true diagnosis, per model, on all evaluable cases
@@ -950,10 +967,18 @@ def eval_diagnosis(
     corpus = settings.published_cases
     if corpus is None:
         rankers = [make_ranker(settings.profiles, m) for m in models]
-        result = evaluate_diagnosis(found, rankers, settings.kb, databases=databases)
+        result = evaluate_diagnosis(
+            found, rankers, settings.kb, databases=databases, merge_series=merge_series
+        )
     else:
         result = evaluate_by_publication(
-            found, settings.kb, models, corpus, folds=folds, databases=databases
+            found,
+            settings.kb,
+            models,
+            corpus,
+            folds=folds,
+            databases=databases,
+            merge_series=merge_series,
         )
     if as_json:
         _emit_json(result.to_json())

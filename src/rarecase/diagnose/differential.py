@@ -85,6 +85,10 @@ class RankedDisease:
     matched: tuple[Match, ...] = ()
     against: tuple[Match, ...] = ()
     missing: tuple[Missing, ...] = ()
+    # when a differential lists each phenotypic series once: the series this best member stands
+    # for, and how many members it has (its probability is then the series')
+    series: str | None = None
+    series_size: int = 0
 
     def to_json(self, *, reasons: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -94,6 +98,8 @@ class RankedDisease:
             "score": round(self.score, 4),
             "probability": None if self.probability is None else round(self.probability, 6),
         }
+        if self.series is not None:
+            data["series"] = {"name": self.series, "members": self.series_size}
         if reasons:
             data["matched"] = [m.to_json() for m in self.matched]
             data["against"] = [m.to_json() for m in self.against]

@@ -22,7 +22,7 @@ from rarecase.diagnose.cases import EvalCase, read_cases
 from rarecase.diagnose.models import Model, make_ranker
 from rarecase.diagnose.profiles import DiseaseProfiles
 from rarecase.diagnose.published import PublishedCases
-from rarecase.diagnose.ranker import Ranker, rank_of
+from rarecase.diagnose.ranker import Ranker, rank_of, rank_of_series
 from rarecase.ontology.knowledge import KnowledgeBase
 from rarecase.ontology.model import Database
 
@@ -118,8 +118,10 @@ def evaluate(
     kb: KnowledgeBase,
     *,
     databases: tuple[Database, ...] | None = (Database.OMIM,),
+    merge_series: bool = False,
 ) -> Evaluation:
-    """Rank every evaluable case with every model; the true disease's rank among ``databases``.
+    """Rank every evaluable case with every model; the true disease's rank among ``databases``
+    (with ``merge_series``, its phenotypic series' rank, each series counted once).
 
     A case is evaluable when one of its diagnoses is an annotated disease with at least one
     phenotype annotation and the case has a present term the release knows.
@@ -151,7 +153,11 @@ def evaluate(
             started = time.perf_counter()
             scores = ranker.scores(case.query)
             seconds = time.perf_counter() - started
-            rank = min(rank_of(scores, mask, t) for t in targets)
+            if merge_series:
+                series = ranker.profiles.series
+                rank = min(rank_of_series(scores, mask, t, series) for t in targets)
+            else:
+                rank = min(rank_of(scores, mask, t) for t in targets)
             subsets = result.scores[ranker.name]
             subsets[ALL].add(rank, seconds)
             if unseen:
@@ -167,6 +173,7 @@ def evaluate_by_publication(
     *,
     folds: int = 5,
     databases: tuple[Database, ...] | None = (Database.OMIM,),
+    merge_series: bool = False,
 ) -> Evaluation:
     """:func:`evaluate` with knowledge of published cases, never of a case's own publication.
 
@@ -184,7 +191,7 @@ def evaluate_by_publication(
         corpus = published.without_publications({case.pmid for case in bucket})
         profiles = DiseaseProfiles.build(kb, published=corpus)
         rankers = [make_ranker(profiles, model) for model in models]
-        total.merge(evaluate(bucket, rankers, kb, databases=databases))
+        total.merge(evaluate(bucket, rankers, kb, databases=databases, merge_series=merge_series))
     return total
 
 

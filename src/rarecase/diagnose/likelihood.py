@@ -186,20 +186,29 @@ class LikelihoodRanker:
         top: int = 20,
         databases: tuple[Database, ...] | None = None,
         explain: bool = True,
+        merge_series: bool = False,
     ) -> Differential:
         p = self.profiles
         query = as_query(p, case)
         scores = self.scores(query)
         mask = p.mask(databases)
-        chosen = top_diseases(scores, mask, top)
+        series = p.series if merge_series else None
+        chosen = top_diseases(scores, mask, top, series)
         # Bayes over the ranked diseases, uniform prior: P(d | case) = LR_d / sum of LRs.
         ln = scores[mask] * np.log(10)
         shift = float(ln.max()) if len(ln) else 0.0
         norm = float(np.log(np.exp(ln - shift).sum())) + shift if len(ln) else 0.0
+        posterior = np.where(mask, np.exp(scores * np.log(10) - norm), 0.0)
         ranked = []
         for n, d in enumerate(chosen, 1):
             disease = p.kb.disease(int(d))
-            probability = float(np.exp(scores[d] * np.log(10) - norm))
+            probability = float(posterior[d])
+            named, size = None, 0
+            if series is not None and series.of[d] >= 0:
+                # a series is as likely as its members together
+                members = series.of == series.of[d]
+                probability = float(posterior[members].sum())
+                named, size = series.names[int(series.of[d])], int(series.sizes[series.of[d]])
             matched, against = self._reasons(query, int(d)) if explain else ((), ())
             missing = (
                 missing_features(p, int(d), query.present.tolist(), query.excluded.tolist())
@@ -216,6 +225,8 @@ class LikelihoodRanker:
                     matched,
                     against,
                     missing,
+                    named,
+                    size,
                 )
             )
         n_ranked = int(mask.sum())

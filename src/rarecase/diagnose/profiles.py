@@ -26,6 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from rarecase.diagnose.published import PublishedCases
+from rarecase.diagnose.series import PhenotypicSeries
 from rarecase.ontology.ids import PHENOTYPIC_ABNORMALITY, Subontology
 from rarecase.ontology.knowledge import KnowledgeBase
 from rarecase.ontology.model import Database
@@ -135,6 +136,11 @@ class DiseaseProfiles:
         """IC per term: -ln(share of diseases whose profile holds the term)."""
         share = np.asarray((self.closure > 0).sum(axis=0)).ravel() / max(self.n_diseases, 1)
         return -np.log(np.maximum(share, 1 / max(self.n_diseases, 1)))
+
+    @cached_property
+    def series(self) -> PhenotypicSeries:
+        """The OMIM phenotypic series, for a differential that lists each series once."""
+        return PhenotypicSeries.build(self.kb)
 
     @cached_property
     def root(self) -> int:

@@ -14,6 +14,7 @@ import numpy as np
 from rarecase.diagnose.differential import Differential
 from rarecase.diagnose.profiles import DiseaseProfiles
 from rarecase.diagnose.query import Query, query_from_case
+from rarecase.diagnose.series import PhenotypicSeries
 from rarecase.ontology.model import Database
 from rarecase.phenopacket.model import Case
 
@@ -35,8 +36,10 @@ class Ranker(Protocol):
         top: int = 20,
         databases: tuple[Database, ...] | None = None,
         explain: bool = True,
+        merge_series: bool = False,
     ) -> Differential:
-        """The ``top`` diseases, best first, with their reasons when ``explain``."""
+        """The ``top`` diseases, best first, with their reasons when ``explain``; with
+        ``merge_series``, each phenotypic series once, by its best member."""
         ...
 
 
@@ -44,8 +47,24 @@ def as_query(profiles: DiseaseProfiles, case: Case | Query) -> Query:
     return case if isinstance(case, Query) else query_from_case(profiles.kb, case)
 
 
-def top_diseases(scores: np.ndarray, mask: np.ndarray, top: int) -> np.ndarray:
-    """Indices of the ``top`` best-scoring diseases within ``mask``; ties by disease order."""
+def top_diseases(
+    scores: np.ndarray, mask: np.ndarray, top: int, series: PhenotypicSeries | None = None
+) -> np.ndarray:
+    """Indices of the ``top`` best-scoring diseases within ``mask``; ties by disease order.
+    With ``series``, only the best member of each phenotypic series is listed."""
+    if series is not None:
+        candidates = np.flatnonzero(mask)
+        order = candidates[np.lexsort((candidates, -scores[candidates]))]
+        chosen: list[int] = []
+        seen: set[int] = set()
+        for d in order.tolist():
+            group = series.group(d)
+            if group not in seen:
+                seen.add(group)
+                chosen.append(d)
+                if len(chosen) == top:
+                    break
+        return np.array(chosen, dtype=np.int64)
     candidates = np.flatnonzero(mask)
     values = scores[candidates]
     top = min(top, len(candidates))
@@ -57,6 +76,18 @@ def top_diseases(scores: np.ndarray, mask: np.ndarray, top: int) -> np.ndarray:
         part = np.arange(len(candidates))
     order = np.lexsort((candidates[part], -values[part]))
     return np.asarray(candidates[part][order])
+
+
+def rank_of_series(
+    scores: np.ndarray, mask: np.ndarray, disease: int, series: PhenotypicSeries
+) -> int:
+    """1-based rank of ``disease``'s phenotypic series when each series counts once, by its
+    best member (a disease outside any series counts alone)."""
+    groups = np.where(series.of >= 0, series.of, len(series.names) + np.arange(len(scores)))
+    best = np.full(len(series.names) + len(scores), -np.inf)
+    np.maximum.at(best, groups[mask], scores[mask])
+    own = best[groups[disease]]
+    return int(np.count_nonzero(best > own)) + 1
 
 
 def rank_of(scores: np.ndarray, mask: np.ndarray, disease: int) -> int:

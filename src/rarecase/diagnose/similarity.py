@@ -87,14 +87,19 @@ class SimilarityRanker:
         top: int = 20,
         databases: tuple[Database, ...] | None = None,
         explain: bool = True,
+        merge_series: bool = False,
     ) -> Differential:
         p = self.profiles
         query = as_query(p, case)
         scores = self.scores(query)
-        chosen = top_diseases(scores, p.mask(databases), top)
+        series = p.series if merge_series else None
+        chosen = top_diseases(scores, p.mask(databases), top, series)
         ranked = []
         for n, d in enumerate(chosen, 1):
             disease = p.kb.disease(int(d))
+            named, size = None, 0
+            if series is not None and series.of[d] >= 0:
+                named, size = series.names[int(series.of[d])], int(series.sizes[series.of[d]])
             matched = self._matches(query, int(d)) if explain else ()
             missing = (
                 missing_features(p, int(d), query.present.tolist(), query.excluded.tolist())
@@ -103,7 +108,16 @@ class SimilarityRanker:
             )
             ranked.append(
                 RankedDisease(
-                    n, disease.id, disease.name, float(scores[d]), None, matched, (), missing
+                    n,
+                    disease.id,
+                    disease.name,
+                    float(scores[d]),
+                    None,
+                    matched,
+                    (),
+                    missing,
+                    named,
+                    size,
                 )
             )
         return Differential(
