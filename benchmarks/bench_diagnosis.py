@@ -72,6 +72,22 @@ def main() -> None:
             evaluate_by_publication(cases, kb, list(Model), published, folds=args.folds)
         )
     )
+    print(
+        f"\n### The same, each OMIM phenotypic series counted once ({len(profiles.series.names)} "
+        "series; the true disease's series ranked)\n"
+    )
+    print(
+        format_markdown(
+            evaluate_by_publication(
+                cases,
+                kb,
+                [Model.LIKELIHOOD, Model.PHENOMIZER],
+                published,
+                folds=args.folds,
+                merge_series=True,
+            )
+        )
+    )
     rankers = [make_ranker(profiles, m) for m in Model]
 
     sample = [c for c in cases if len(c.query.present)][: args.sample]
