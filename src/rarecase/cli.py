@@ -714,6 +714,17 @@ def _print_differential(differential: Differential) -> None:
                     (f"  ({m.relation.value}, IC {m.ic:.2f}{freq}, {m.contribution:+.2f})", "dim"),
                 )
             )
+        if d.closest_case is not None:
+            c = d.closest_case
+            out.print(
+                Text.assemble(
+                    "       + closest published patient: ",
+                    (c.pmid, "cyan"),
+                    f" ({c.case_id})" if c.case_id else "",
+                    f", similarity {c.similarity:.2f}",
+                    (f"  ({c.contribution:+.2f})", "dim"),
+                )
+            )
         if d.missing:
             shown = ", ".join(f"{m.disease_label} ({m.frequency:.0%})" for m in d.missing)
             out.print(Text(f"       missing: {shown}", style="yellow"))

@@ -120,3 +120,27 @@ def test_the_bundled_corpus_reads_against_the_full_release(hpo):
     assert len(corpus) > 6000
     assert len(set(corpus.pmids)) > 1000
     assert all(d < hpo.n_diseases for ds in corpus.diseases for d in ds)
+
+
+def test_the_closest_published_patient_is_named_and_counts(tiny_kb, corpus):
+    ranker = LikelihoodRanker(DiseaseProfiles.build(tiny_kb, published=corpus))
+    # the same findings as case "c" (PMID:2): short stature and cataract
+    query = query_from_ids(tiny_kb, ["HP:0004322", "HP:0000518"])
+    ranked = {d.id: d for d in ranker.rank(query, top=6).diseases}
+    closest = ranked["OMIM:100002"].closest_case
+    assert closest is not None
+    assert (closest.case_id, closest.pmid) == ("c", "PMID:2")
+    assert closest.similarity == pytest.approx(1.0)
+    assert ranked["OMIM:100003"].closest_case is None  # no published patient
+    lr = ranker.nearest_case_lr(query)
+    assert lr[tiny_kb.disease("OMIM:100002").index] == pytest.approx(closest.contribution)
+    assert lr[tiny_kb.disease("OMIM:100003").index] == 0.0
+    data = ranked["OMIM:100002"].to_json()
+    assert data["closest_case"]["pmid"] == "PMID:2"
+
+
+def test_without_published_cases_no_closest_patient(tiny_kb):
+    ranker = LikelihoodRanker(DiseaseProfiles.build(tiny_kb))
+    query = query_from_ids(tiny_kb, ["HP:0004322", "HP:0000518"])
+    assert not ranker.nearest_case_lr(query).any()
+    assert all(d.closest_case is None for d in ranker.rank(query, top=6).diseases)

@@ -74,6 +74,27 @@ class Missing:
 
 
 @dataclass(frozen=True, slots=True)
+class ClosestCase:
+    """The published patient with this diagnosis most like the case: a reader can look it up.
+
+    ``similarity`` is the cosine of the two cases' information-weighted phenotypes (1: the same
+    terms); ``contribution`` what it added to the score (log10 LR)."""
+
+    case_id: str
+    pmid: str
+    similarity: float
+    contribution: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "case_id": self.case_id,
+            "pmid": self.pmid,
+            "similarity": round(self.similarity, 4),
+            "contribution": round(self.contribution, 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class RankedDisease:
     """One line of the differential. ``probability`` is None for models that give none."""
 
@@ -89,6 +110,7 @@ class RankedDisease:
     # for, and how many members it has (its probability is then the series')
     series: str | None = None
     series_size: int = 0
+    closest_case: ClosestCase | None = None
 
     def to_json(self, *, reasons: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -101,6 +123,8 @@ class RankedDisease:
         if self.series is not None:
             data["series"] = {"name": self.series, "members": self.series_size}
         if reasons:
+            if self.closest_case is not None:
+                data["closest_case"] = self.closest_case.to_json()
             data["matched"] = [m.to_json() for m in self.matched]
             data["against"] = [m.to_json() for m in self.against]
             data["missing"] = [m.to_json() for m in self.missing]

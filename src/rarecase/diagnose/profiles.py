@@ -64,6 +64,7 @@ class DiseaseProfiles:
     # how many cases record the term excluded (CSC); None without published cases.
     case_counts: np.ndarray | None = None
     excluded_counts: sp.csc_array | None = None
+    published: PublishedCases | None = None
 
     @classmethod
     def build(
@@ -125,6 +126,7 @@ class DiseaseProfiles:
             phenotype,
             case_counts,
             excluded_counts,
+            published if case_counts is not None else None,
         )
 
     @property
@@ -136,6 +138,36 @@ class DiseaseProfiles:
         """IC per term: -ln(share of diseases whose profile holds the term)."""
         share = np.asarray((self.closure > 0).sum(axis=0)).ravel() / max(self.n_diseases, 1)
         return -np.log(np.maximum(share, 1 / max(self.n_diseases, 1)))
+
+    @cached_property
+    def case_vectors(self) -> tuple[sp.csr_array, np.ndarray] | None:
+        """The published cases as unit vectors over terms (each present term and its
+        ancestors, weighted by information content) and each case's first disease: a case's
+        cosine with another is how much informative phenotype they share. None without
+        published cases."""
+        if self.published is None:
+            return None
+        ic = self.information_content
+        rows: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
+        for i, present in enumerate(self.published.present):
+            above = self.closure_terms(present)
+            rows.append(np.full(len(above), i, dtype=np.int64))
+            cols.append(above)
+        r = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+        c = np.concatenate(cols) if cols else np.empty(0, dtype=np.int64)
+        matrix = sp.csr_array((ic[c], (r, c)), shape=(len(self.published), self.direct.shape[1]))
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        matrix = sp.csr_array(sp.diags_array(1.0 / np.maximum(norms, 1e-12)) @ matrix)
+        first = np.array([d[0] for d in self.published.diseases], dtype=np.int64)
+        return matrix, first
+
+    def closure_terms(self, terms: np.ndarray) -> np.ndarray:
+        """The terms and all their ancestors under Phenotypic abnormality, once each."""
+        if len(terms) == 0:
+            return np.empty(0, dtype=np.int64)
+        found = np.concatenate([self.phenotype_ancestors(int(t)) for t in terms])
+        return np.unique(found)
 
     @cached_property
     def series(self) -> PhenotypicSeries:

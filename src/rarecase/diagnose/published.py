@@ -35,6 +35,7 @@ class PublishedCases:
     excluded: tuple[np.ndarray, ...]
     pmids: tuple[str, ...]
     source: str = ""
+    ids: tuple[str, ...] = ()  # the cases' own ids (phenopacket ids), when read from a file
 
     def __len__(self) -> int:
         return len(self.pmids)
@@ -45,7 +46,7 @@ class PublishedCases:
     ) -> PublishedCases:
         """Keep the cases whose diagnosis HPO annotates; their diseases as indices."""
         index = {d.id: d.index for d in kb.diseases()}
-        diseases, present, excluded, pmids = [], [], [], []
+        diseases, present, excluded, pmids, ids = [], [], [], [], []
         for case in cases:
             found = tuple(index[d] for d in case.diseases if d in index)
             if not found or len(case.query.present) + len(case.query.excluded) == 0:
@@ -54,7 +55,10 @@ class PublishedCases:
             present.append(case.query.present)
             excluded.append(case.query.excluded)
             pmids.append(case.pmid)
-        return cls(tuple(diseases), tuple(present), tuple(excluded), tuple(pmids), source)
+            ids.append(case.query.id)
+        return cls(
+            tuple(diseases), tuple(present), tuple(excluded), tuple(pmids), source, tuple(ids)
+        )
 
     def without_publications(self, pmids: Iterable[str]) -> PublishedCases:
         """The corpus minus every case from these publications."""
@@ -69,6 +73,7 @@ class PublishedCases:
             tuple(self.excluded[i] for i in keep),
             tuple(self.pmids[i] for i in keep),
             self.source,
+            tuple(self.ids[i] for i in keep) if self.ids else (),
         )
 
 
