@@ -329,3 +329,13 @@ def test_diagnose_merges_series_and_learns_from_published_cases_unless_told_not_
     # only published cases say how often a disease's patients are recorded without cataract
     assert "excluded_in_published_cases" in relations(with_cases)
     assert "excluded_in_published_cases" not in relations(without)
+
+
+def test_diagnose_sex_and_onset(cli):
+    code, _, err = cli("diagnose", "HP:0001250", "--onset", "soon")
+    assert code == 2 and "--onset" in err and "ISO 8601" in err
+    terms = ("HP:0003560", "HP:0003707")  # muscular dystrophy, calf pseudohypertrophy
+    code, out, _ = cli("diagnose", *terms, "--sex", "female", "--onset", "P4Y", "-f", "json")
+    assert code == 0
+    relations = {m["relation"] for d in json.loads(out) for m in d["matched"] + d["against"]}
+    assert "onset" in relations

@@ -31,6 +31,7 @@ from rarecase.diagnose import (
 )
 from rarecase.diagnose.evaluate import evaluate as evaluate_diagnosis
 from rarecase.diagnose.evaluate import evaluate_by_publication, format_markdown, read_cases
+from rarecase.diagnose.onset import onset_class_of_age, onset_class_of_term
 from rarecase.diagnose.published import PublishedCases, read_published
 from rarecase.errors import InputError, RarecaseError
 from rarecase.ontology import KnowledgeBase, Subontology, load
@@ -668,6 +669,19 @@ class DiagnosisFormat(StrEnum):
     JSON = "json"
 
 
+class PatientSex(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+def onset_class_of(kb: KnowledgeBase, text: str) -> int | None:
+    """The onset class of ``--onset``: an HPO onset term or an ISO 8601 age."""
+    text = text.strip()
+    if text.upper().startswith("HP:"):
+        return onset_class_of_term(kb, text.upper())
+    return onset_class_of_age(text.upper())
+
+
 def _print_differential(differential: Differential) -> None:
     for note in differential.notes:
         err.print(f"rarecase: note: {note}")
@@ -780,6 +794,17 @@ def diagnose(
             "best member, with the series' probability.",
         ),
     ] = False,
+    sex: Annotated[
+        PatientSex | None, typer.Option("--sex", help="The patient's sex (with typed terms).")
+    ] = None,
+    onset: Annotated[
+        str | None,
+        typer.Option(
+            "--onset",
+            help="Age at onset (ISO 8601, e.g. P3Y) or an HPO onset term (e.g. HP:0003577), "
+            "with typed terms.",
+        ),
+    ] = None,
 ) -> None:
     """Rank the diseases annotated in HPO for a case, with the reasons for and against each.
 
@@ -805,7 +830,23 @@ def diagnose(
         query = query_from_case(settings.kb, read_phenopacket(phenopacket))
     else:
         observed, excluded = split_marked(terms or [])
-        query = query_from_ids(settings.kb, observed, excluded, source="diagnose")
+        onset_class = None
+        if onset is not None:
+            onset_class = onset_class_of(settings.kb, onset)
+            if onset_class is None:
+                raise InputError(
+                    "--onset",
+                    f"{onset!r} is neither an ISO 8601 age nor an HPO onset term",
+                    "e.g. --onset P3Y or --onset HP:0003577 (Congenital onset)",
+                )
+        query = query_from_ids(
+            settings.kb,
+            observed,
+            excluded,
+            source="diagnose",
+            sex=sex.value.upper() if sex else "",
+            onset=onset_class,
+        )
     if len(query.present) == 0 and len(query.excluded) == 0:
         raise InputError("diagnose", "no phenotype term to rank diseases by", "give HPO ids")
     differential = ranker.rank(query, top=top, databases=databases, merge_series=merge_series)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rarecase.diagnose.query import Query, query_from_ids
+from rarecase.diagnose.onset import onset_class
+from rarecase.diagnose.query import Query, query_from_case, query_from_ids
 from rarecase.errors import InputError, UnsupportedFormatError
 from rarecase.ontology.knowledge import KnowledgeBase
 from rarecase.phenopacket.json_io import case_from_dict
@@ -74,18 +75,25 @@ def read_cases(path: str | Path, kb: KnowledgeBase) -> Iterator[EvalCase]:
                 case_id=str(record.get("id", number)),
                 strict=False,
                 source=where,
+                sex=str(record.get("sex") or ""),
+                onset=_compact_onset(kb, record),
             )
             pmid = str(record.get("pmid", ""))
         else:
             case = case_from_dict(record, source=where)
-            query = query_from_ids(
-                kb,
-                [f.term.id for f in case.observed],
-                [f.term.id for f in case.excluded],
-                case_id=case.id,
-                strict=False,
-                source=where,
-            )
+            query = query_from_case(kb, case, strict=False, source=where)
             diseases = _phenopacket_diseases(record)
             pmid = case.pmids[0] if case.pmids else ""
         yield EvalCase(query, tuple(diseases), pmid)
+
+
+def _compact_onset(kb: KnowledgeBase, record: dict[str, Any]) -> int | None:
+    """The onset class of a compact case: its disease onset, else its earliest feature's."""
+    for entry in record.get("disease_onset") or ():
+        if isinstance(entry, dict) and entry.get("onset") is not None:
+            found = onset_class(kb, entry["onset"])
+            if found is not None:
+                return found
+    features = record.get("feature_onset") or {}
+    classes = [k for v in features.values() if (k := onset_class(kb, v)) is not None]
+    return min(classes) if classes else None

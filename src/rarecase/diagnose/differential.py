@@ -21,7 +21,9 @@ class Relation(StrEnum):
     the case term); ``related``: they only share an ancestor; ``not_annotated``: HPO says the
     disease does *not* show the disease term, an ancestor of the case term;
     ``excluded_in_published_cases``: an excluded case term weighed by how often published cases
-    of the disease record it absent (``frequency`` is that share).
+    of the disease record it absent (``frequency`` is that share); ``onset``: the case's onset
+    class (case term) against the disease's nearest annotated onset; ``sex``: the patient's sex
+    against X-linked recessive inheritance (case term: that inheritance term).
     """
 
     EXACT = "exact"
@@ -31,6 +33,8 @@ class Relation(StrEnum):
     UNRELATED = "unrelated"
     NOT_ANNOTATED = "not_annotated"
     EXCLUDED_IN_PUBLISHED_CASES = "excluded_in_published_cases"
+    ONSET = "onset"
+    SEX = "sex"
 
 
 @dataclass(frozen=True, slots=True)

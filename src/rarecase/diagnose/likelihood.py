@@ -37,6 +37,7 @@ rule over the ranked diseases with a uniform prior, so the probabilities of all 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from functools import cached_property
 from typing import Final
 
@@ -51,6 +52,12 @@ from rarecase.diagnose.differential import (
     Relation,
 )
 from rarecase.diagnose.explain import make_match, missing_features, relation_of
+from rarecase.diagnose.onset import (
+    FEMALE_XLR_LR,
+    MALE_XLR_LR,
+    ONSET_CLASSES,
+    X_LINKED_RECESSIVE,
+)
 from rarecase.diagnose.profiles import PUBLISHED_WEIGHT, DiseaseProfiles
 from rarecase.diagnose.query import Query
 from rarecase.diagnose.ranker import as_query, top_diseases
@@ -199,9 +206,20 @@ class LikelihoodRanker:
             np.maximum.at(best, vectors[1], similarities)
         return NEAREST_CASE_WEIGHT * best
 
+    def context_lr(self, query: Query) -> np.ndarray:
+        """log10 LR per disease from the case's onset and sex (0 where they say nothing)."""
+        p = self.profiles
+        total = np.zeros(p.n_diseases)
+        if query.onset >= 0:
+            total += p.onset_log_lr[:, query.onset]
+        if query.sex in ("FEMALE", "MALE"):
+            lr = FEMALE_XLR_LR if query.sex == "FEMALE" else MALE_XLR_LR
+            total[p.x_linked_recessive_only] += np.log10(lr)
+        return total
+
     def scores(self, query: Query) -> np.ndarray:
         """log10 of the likelihood ratio of the whole case, per disease."""
-        total = self.nearest_case_lr(query)
+        total: np.ndarray = self.nearest_case_lr(query) + self.context_lr(query)
         for t in query.present.tolist():
             total += np.log10(self.present_lr(t))
         if self.profiles.case_counts is not None:
@@ -341,6 +359,9 @@ class LikelihoodRanker:
                 via=via,
             )
             matched.append(match)
+        matched_context, against_context = self._context_reasons(query, disease)
+        matched.extend(matched_context)
+        against.extend(against_context)
         if p.case_counts is not None and p.excluded_counts is not None:
             cases = float(p.case_counts[disease])
             for t in query.excluded.tolist() if cases else ():
@@ -386,6 +407,34 @@ class LikelihoodRanker:
                 )
                 (matched if no else against).append(match)
         return tuple(matched), tuple(against)
+
+    def _context_reasons(self, query: Query, disease: int) -> tuple[list[Match], list[Match]]:
+        """The onset and sex reasons of one disease, when they move its score."""
+        p = self.profiles
+        kb = p.kb
+        matched: list[Match] = []
+        against: list[Match] = []
+        if query.onset >= 0 and p.onsets[disease].any():
+            contribution = float(p.onset_log_lr[disease, query.onset])
+            if abs(contribution) >= LISTED_CONTRIBUTION:
+                annotated = np.flatnonzero(p.onsets[disease])
+                nearest = int(annotated[np.argmin(np.abs(annotated - query.onset))])
+                match = make_match(
+                    p,
+                    kb.index(ONSET_CLASSES[query.onset]),
+                    kb.index(ONSET_CLASSES[nearest]),
+                    Relation.ONSET,
+                    ic=0.0,
+                    contribution=contribution,
+                )
+                (matched if contribution > 0 else against).append(match)
+        if query.sex in ("FEMALE", "MALE") and p.x_linked_recessive_only[disease]:
+            lr = FEMALE_XLR_LR if query.sex == "FEMALE" else MALE_XLR_LR
+            xlr = kb.index(X_LINKED_RECESSIVE)
+            match = make_match(p, xlr, xlr, Relation.SEX, ic=0.0, contribution=float(np.log10(lr)))
+            match = replace(match, case_label=f"{query.sex.lower()} patient")
+            (matched if lr > 1 else against).append(match)
+        return matched, against
 
     def excluded_lr_one(self, term: int, frequency: float, refused: set[int]) -> float:
         """The scalar form of :meth:`excluded_lr` for one disease (``frequency`` 0: not shown)."""

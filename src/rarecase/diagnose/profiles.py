@@ -25,6 +25,7 @@ from typing import Final
 import numpy as np
 import scipy.sparse as sp
 
+from rarecase.diagnose.onset import disease_onsets, onset_log_lr, x_linked_recessive_only
 from rarecase.diagnose.published import PublishedCases
 from rarecase.diagnose.series import PhenotypicSeries
 from rarecase.ontology.ids import PHENOTYPIC_ABNORMALITY, Subontology
@@ -168,6 +169,21 @@ class DiseaseProfiles:
             return np.empty(0, dtype=np.int64)
         found = np.concatenate([self.phenotype_ancestors(int(t)) for t in terms])
         return np.unique(found)
+
+    @cached_property
+    def onsets(self) -> np.ndarray:
+        """Per disease and onset class (:data:`~rarecase.diagnose.onset.ONSET_CLASSES`), whether
+        HPO annotates that onset."""
+        return disease_onsets(self.kb)
+
+    @cached_property
+    def onset_log_lr(self) -> np.ndarray:
+        """log10 LR per disease (rows) for a case of each onset class (columns)."""
+        return onset_log_lr(self.onsets)
+
+    @cached_property
+    def x_linked_recessive_only(self) -> np.ndarray:
+        return x_linked_recessive_only(self.kb)
 
     @cached_property
     def series(self) -> PhenotypicSeries:

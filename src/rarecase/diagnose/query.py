@@ -8,10 +8,11 @@ instead: ids newer than the HPO release are dropped and counted.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from rarecase.diagnose.onset import onset_class
 from rarecase.errors import UnknownTermError
 from rarecase.ontology.ids import Subontology, TermId
 from rarecase.ontology.knowledge import KnowledgeBase
@@ -20,7 +21,9 @@ from rarecase.phenopacket.model import Case
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """Present and excluded term indices (phenotypic abnormalities only, no repeats).
+    """Present and excluded term indices (phenotypic abnormalities only, no repeats), and what
+    else a clinician knows: ``sex`` ("MALE", "FEMALE" or "") and ``onset`` (an index into
+    :data:`rarecase.diagnose.onset.ONSET_CLASSES`, -1 when unknown).
 
     ``notes`` say what was mapped or left out and why; ``dropped`` lists the ids left out.
     """
@@ -30,9 +33,11 @@ class Query:
     excluded: np.ndarray
     notes: tuple[str, ...] = ()
     dropped: tuple[str, ...] = ()
+    sex: str = ""
+    onset: int = -1
 
     def without_excluded(self) -> Query:
-        return Query(self.id, self.present, np.empty(0, dtype=np.int64), self.notes, self.dropped)
+        return replace(self, excluded=np.empty(0, dtype=np.int64))
 
 
 def query_from_ids(
@@ -43,6 +48,8 @@ def query_from_ids(
     case_id: str = "case",
     strict: bool = True,
     source: str = "",
+    sex: str = "",
+    onset: int | None = None,
 ) -> Query:
     """Parse HPO ids. ``strict``: unknown ids raise :class:`UnknownTermError`; else dropped.
 
@@ -88,14 +95,17 @@ def query_from_ids(
         np.array(ruled_out, dtype=np.int64),
         tuple(notes),
         tuple(dropped),
+        sex.upper() if sex.upper() in ("MALE", "FEMALE") else "",
+        -1 if onset is None else onset,
     )
 
 
 def query_from_case(
     kb: KnowledgeBase, case: Case, *, strict: bool = True, source: str = ""
 ) -> Query:
-    """The query of a phenopacket's observed and excluded features; errors name ``source``
-    (default: the case id)."""
+    """The query of a phenopacket's observed and excluded features, its subject's sex and its
+    onset (a disease's, else the earliest feature's); errors name ``source`` (default: the
+    case id)."""
     return query_from_ids(
         kb,
         [f.term.id for f in case.observed],
@@ -103,4 +113,21 @@ def query_from_case(
         case_id=case.id,
         strict=strict,
         source=source or case.id,
+        sex=case.subject.sex.value,
+        onset=case_onset(kb, case),
     )
+
+
+def case_onset(kb: KnowledgeBase, case: Case) -> int | None:
+    """The onset class of a phenopacket: its first disease onset, else its earliest feature's."""
+    for disease in case.diseases:
+        if disease.onset is not None:
+            found = onset_class(kb, disease.onset)
+            if found is not None:
+                return found
+    classes = [
+        k
+        for f in case.observed
+        if f.onset is not None and (k := onset_class(kb, f.onset)) is not None
+    ]
+    return min(classes) if classes else None
