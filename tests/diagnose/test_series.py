@@ -65,3 +65,14 @@ def test_merged_differential_gives_the_series_and_its_probability(hpo):
     assert first_in_series.probability >= best.probability
     assert members  # the plain differential carries no series
     assert first_in_series.to_json(reasons=False)["series"]["members"] >= 2
+
+
+def test_series_rank_breaks_ties_as_the_list_shows_them():
+    scores = np.array([3.0, 3.0, 3.0, 1.0])
+    mask = np.ones(4, dtype=bool)
+    series = PhenotypicSeries(np.array([-1, 0, 0, -1]), ("S",), np.array([2]))
+    shown = top_diseases(scores, mask, 4, series).tolist()
+    assert shown == [0, 1, 3]
+    for rank, disease in enumerate(shown, 1):
+        assert rank_of_series(scores, mask, disease, series) == rank
+    assert rank_of_series(scores, mask, 2, series) == 2  # in the series led by disease 1

@@ -82,12 +82,20 @@ def rank_of_series(
     scores: np.ndarray, mask: np.ndarray, disease: int, series: PhenotypicSeries
 ) -> int:
     """1-based rank of ``disease``'s phenotypic series when each series counts once, by its
-    best member (a disease outside any series counts alone)."""
-    groups = np.where(series.of >= 0, series.of, len(series.names) + np.arange(len(scores)))
-    best = np.full(len(series.names) + len(scores), -np.inf)
+    best member (a disease outside any series counts alone). Ties are broken as
+    :func:`top_diseases` lists them, by the best member's disease order."""
+    n = len(scores)
+    groups = np.where(series.of >= 0, series.of, len(series.names) + np.arange(n))
+    best = np.full(len(series.names) + n, -np.inf)
     np.maximum.at(best, groups[mask], scores[mask])
-    own = best[groups[disease]]
-    return int(np.count_nonzero(best > own)) + 1
+    # each group's first member (in disease order) among those with its best score
+    leader = np.full(len(best), n, dtype=np.int64)
+    top = mask & (scores == best[groups])
+    np.minimum.at(leader, groups[top], np.flatnonzero(top))
+    own = groups[disease]
+    ahead = (best > best[own]) | ((best == best[own]) & (leader < leader[own]))
+    ahead[own] = False
+    return int(np.count_nonzero(ahead)) + 1
 
 
 def rank_of(scores: np.ndarray, mask: np.ndarray, disease: int) -> int:
