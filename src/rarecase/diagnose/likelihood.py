@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Final
 
 import numpy as np
@@ -90,6 +90,8 @@ MIN_EXCLUDED_RATE: Final = 1e-4
 #: patient (IC-weighted terms with their ancestors): on the development cases, 2-5 measured
 #: alike, +0.02 top-1 on all cases and on unseen publications (benchmarks/RESULTS.md).
 NEAREST_CASE_WEIGHT: Final = 3.5
+#: Terms whose LR vectors a ranker keeps (about 100 KB each).
+TERM_CACHE: Final = 256
 #: An excluded term's reason is listed when it moves the score by at least this (log10).
 LISTED_CONTRIBUTION: Final = 0.05
 
@@ -121,8 +123,22 @@ class LikelihoodRanker:
         self.excluded_floor = excluded_floor
         self.use_excluded = use_excluded
         self.name = f"{NAME}+excluded" if use_excluded else NAME
+        # A term's LR vector is the same for every case that names it: kept for the terms met
+        # most recently, so a batch or an evaluation computes Seizure once, not once a case.
+        self._present_log_lr = lru_cache(maxsize=TERM_CACHE)(self._log_present_lr)
+        self._excluded_log_lr = lru_cache(maxsize=TERM_CACHE)(self._log_published_excluded_lr)
 
     # -- per-term likelihood ratios over all diseases ------------------------------------------
+    def _log_present_lr(self, term: int) -> np.ndarray:
+        values: np.ndarray = np.log10(self.present_lr(term))
+        values.flags.writeable = False  # shared by every case that names the term
+        return values
+
+    def _log_published_excluded_lr(self, term: int) -> np.ndarray:
+        values: np.ndarray = np.log10(self.published_excluded_lr(term))
+        values.flags.writeable = False
+        return values
+
     def present_lr(self, term: int) -> np.ndarray:
         """LR of one present case term for every disease."""
         p = self.profiles
@@ -221,11 +237,11 @@ class LikelihoodRanker:
         """log10 of the likelihood ratio of the whole case, per disease."""
         total: np.ndarray = self.nearest_case_lr(query) + self.context_lr(query)
         for t in query.present.tolist():
-            total += np.log10(self.present_lr(t))
+            total += self._present_log_lr(t)
         if self.profiles.case_counts is not None:
             for t in query.excluded.tolist():
                 weight = _excluded_weight(len(query.excluded))
-                total += weight * np.log10(self.published_excluded_lr(t))
+                total += weight * self._excluded_log_lr(t)
         if self.use_excluded:
             for t in query.excluded.tolist():
                 total += np.log10(self.excluded_lr(t))
