@@ -128,6 +128,11 @@ class LikelihoodRanker:
         self._present_log_lr = lru_cache(maxsize=TERM_CACHE)(self._log_present_lr)
         self._excluded_log_lr = lru_cache(maxsize=TERM_CACHE)(self._log_published_excluded_lr)
 
+    def clear_cache(self) -> None:
+        """Forget the kept term LR vectors (to time a case scored from nothing)."""
+        self._present_log_lr.cache_clear()
+        self._excluded_log_lr.cache_clear()
+
     # -- per-term likelihood ratios over all diseases ------------------------------------------
     def _log_present_lr(self, term: int) -> np.ndarray:
         values: np.ndarray = np.log10(self.present_lr(term))
