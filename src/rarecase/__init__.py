@@ -10,6 +10,8 @@ The public API. Load the knowledge once and pass it on; nothing is loaded at imp
 """
 
 from rarecase._version import __version__
+from rarecase.diagnose import Differential, DiseaseProfiles, make_ranker, query_from_ids
+from rarecase.diagnose.published import read_published
 from rarecase.ontology import KnowledgeBase, TermId, load
 from rarecase.phenopacket import (
     Case,
@@ -29,6 +31,8 @@ __all__ = [
     "Analysis",
     "AnnotatedDocument",
     "Case",
+    "Differential",
+    "DiseaseProfiles",
     "KnowledgeBase",
     "Recognizer",
     "TermId",
@@ -41,8 +45,11 @@ __all__ = [
     "case_to_dict",
     "dumps_phenopacket",
     "load",
+    "make_ranker",
     "parse_phenopacket",
+    "query_from_ids",
     "read_phenopacket",
+    "read_published",
     "sanitize",
     "split_marked",
     "validate_case",
