@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from rarecase.diagnose import DiseaseProfiles, LikelihoodRanker, Relation, query_from_ids
-from rarecase.diagnose.likelihood import NOT_LR
+from rarecase.diagnose.likelihood import NOT_LR, PROBABILITY_TEMPERATURE
 from rarecase.ontology import Database
 
 
@@ -137,3 +137,19 @@ def test_real_disease_from_its_frequent_terms_ranks_first(hpo):
     assert differential.diseases[0].id == marfan.id
     top = differential.diseases[0]
     assert sum(m.contribution for m in (*top.matched, *top.against)) == pytest.approx(top.score)
+
+
+def test_probabilities_are_tempered_posteriors_that_sum_to_one(tiny_kb, profiles):
+    ranker = LikelihoodRanker(profiles)
+    query = query_from_ids(tiny_kb, ["HP:0007359", "HP:0001251"])
+    differential = ranker.rank(query, top=profiles.n_diseases)
+    scores = ranker.scores(query)
+    weights = 10 ** (scores / PROBABILITY_TEMPERATURE)
+    expected = weights / weights.sum()
+    for d in differential.diseases:
+        index = tiny_kb.disease(d.id).index
+        assert d.probability == pytest.approx(expected[index])
+    assert sum(d.probability for d in differential.diseases) == pytest.approx(1.0)
+    # tempering keeps the order but makes the leader less sure than the untempered posterior
+    raw = 10**scores / (10**scores).sum()
+    assert differential.diseases[0].probability < raw.max()
