@@ -89,6 +89,8 @@ def test_status(annotate_text, text, words, status, cue):
         ),
         ("The lesions typically cause pain and joint swelling.", "joint swelling", "generic"),
         ("On examination she had joint swelling.", "joint swelling", "patient"),
+        ("Brachydactyly is inherited as a dominant trait.", "Brachydactyly", "generic"),
+        ("Our patient had seizures, which are inherited in her family.", "seizures", "patient"),
     ],
 )
 def test_subject(annotate_text, text, words, subject):
