@@ -146,6 +146,7 @@ def test_eval_diagnosis(tmp_path, capsys):
     assert data["dropped_term_occurrences"] == 1
     assert set(data["models"]) == {
         "likelihood",
+        "likelihood-present",
         "likelihood+excluded",
         "phenomizer",
         "phenomizer-bma",

@@ -144,3 +144,16 @@ def test_without_published_cases_no_closest_patient(tiny_kb):
     query = query_from_ids(tiny_kb, ["HP:0004322", "HP:0000518"])
     assert not ranker.nearest_case_lr(query).any()
     assert all(d.closest_case is None for d in ranker.rank(query, top=6).diseases)
+
+
+def test_likelihood_present_leaves_excluded_terms_out(tiny_kb, corpus):
+    from rarecase.diagnose import make_ranker
+
+    profiles = DiseaseProfiles.build(tiny_kb, published=corpus)
+    ranker = make_ranker(profiles, Model.LIKELIHOOD_PRESENT)
+    assert ranker.name == "likelihood-present"
+    with_excluded = ranker.scores(query_from_ids(tiny_kb, ["HP:0000518"], ["HP:0001251"]))
+    without = ranker.scores(query_from_ids(tiny_kb, ["HP:0000518"]))
+    assert np.array_equal(with_excluded, without)
+    default = make_ranker(profiles).scores(query_from_ids(tiny_kb, ["HP:0000518"], ["HP:0001251"]))
+    assert not np.array_equal(default, without)

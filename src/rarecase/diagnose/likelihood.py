@@ -122,14 +122,23 @@ class LikelihoodRanker:
         excluded_weight: float = EXCLUDED_WEIGHT,
         excluded_floor: float = EXCLUDED_FLOOR,
         use_excluded: bool = False,
+        published_excluded: bool = True,
     ) -> None:
         self.profiles = profiles
+        # excluded terms weighed by published cases (when the profiles hold some)
+        self.published_excluded = published_excluded
         self.ancestor_weight = ancestor_weight
         self.related_weight = related_weight
         self.excluded_weight = excluded_weight
         self.excluded_floor = excluded_floor
         self.use_excluded = use_excluded
-        self.name = f"{NAME}+excluded" if use_excluded else NAME
+        self.name = (
+            f"{NAME}+excluded"
+            if use_excluded
+            else NAME
+            if published_excluded
+            else f"{NAME}-present"
+        )
         # A term's LR vector is the same for every case that names it: kept for the terms met
         # most recently, so a batch or an evaluation computes Seizure once, not once a case.
         self._present_log_lr = lru_cache(maxsize=TERM_CACHE)(self._log_present_lr)
@@ -250,7 +259,7 @@ class LikelihoodRanker:
         total: np.ndarray = self.nearest_case_lr(query) + self.context_lr(query)
         for t in query.present.tolist():
             total += self._present_log_lr(t)
-        if self.profiles.case_counts is not None:
+        if self.published_excluded and self.profiles.case_counts is not None:
             for t in query.excluded.tolist():
                 weight = _excluded_weight(len(query.excluded))
                 total += weight * self._excluded_log_lr(t)
@@ -392,7 +401,7 @@ class LikelihoodRanker:
         matched_context, against_context = self._context_reasons(query, disease)
         matched.extend(matched_context)
         against.extend(against_context)
-        if p.case_counts is not None and p.excluded_counts is not None:
+        if self.published_excluded and p.case_counts is not None and p.excluded_counts is not None:
             cases = float(p.case_counts[disease])
             for t in query.excluded.tolist() if cases else ():
                 lr = float(self.published_excluded_lr(t)[disease])

@@ -11,11 +11,15 @@ from rarecase.diagnose.similarity import SimilarityRanker
 
 
 class Model(StrEnum):
-    """``likelihood`` ranks by present terms (excluded ones hurt on published cases, see
-    :mod:`rarecase.diagnose.likelihood`); ``likelihood+excluded`` counts excluded terms too;
+    """``likelihood`` (the default) weighs present terms against each disease's profile and,
+    with published cases, excluded terms by how often the disease's published patients are
+    recorded without them (:mod:`rarecase.diagnose.likelihood`); ``likelihood-present`` leaves
+    excluded terms out, for excluded findings not recorded the way published cases record them;
+    ``likelihood+excluded`` adds the annotation-based penalty for excluded frequent features;
     ``phenomizer`` is one-sided, ``phenomizer-bma`` the symmetric best-match average."""
 
     LIKELIHOOD = "likelihood"
+    LIKELIHOOD_PRESENT = "likelihood-present"
     LIKELIHOOD_EXCLUDED = "likelihood+excluded"
     PHENOMIZER = "phenomizer"
     PHENOMIZER_BMA = "phenomizer-bma"
@@ -33,6 +37,8 @@ def make_ranker(profiles: DiseaseProfiles, model: Model = DEFAULT_MODEL) -> Rank
     """
     if model is Model.LIKELIHOOD:
         return LikelihoodRanker(profiles)
+    if model is Model.LIKELIHOOD_PRESENT:
+        return LikelihoodRanker(profiles, published_excluded=False)
     if model is Model.LIKELIHOOD_EXCLUDED:
         return LikelihoodRanker(profiles, use_excluded=True)
     return SimilarityRanker(profiles, symmetric=model is Model.PHENOMIZER_BMA)
