@@ -132,13 +132,12 @@ class LikelihoodRanker:
         self.excluded_weight = excluded_weight
         self.excluded_floor = excluded_floor
         self.use_excluded = use_excluded
-        self.name = (
-            f"{NAME}+excluded"
-            if use_excluded
-            else NAME
-            if published_excluded
-            else f"{NAME}-present"
-        )
+        if use_excluded:
+            self.name = f"{NAME}+excluded"
+        elif published_excluded:
+            self.name = NAME
+        else:
+            self.name = f"{NAME}-present"
         # A term's LR vector is the same for every case that names it: kept for the terms met
         # most recently, so a batch or an evaluation computes Seizure once, not once a case.
         self._present_log_lr = lru_cache(maxsize=TERM_CACHE)(self._log_present_lr)
