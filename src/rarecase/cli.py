@@ -31,7 +31,7 @@ from rarecase.diagnose import (
 )
 from rarecase.diagnose.evaluate import evaluate as evaluate_diagnosis
 from rarecase.diagnose.evaluate import evaluate_by_publication, format_markdown, read_cases
-from rarecase.diagnose.onset import onset_class_of_age, onset_class_of_term
+from rarecase.diagnose.onset import onset_class
 from rarecase.diagnose.published import PublishedCases, read_published
 from rarecase.errors import InputError, RarecaseError
 from rarecase.ontology import KnowledgeBase, Subontology, load
@@ -674,14 +674,6 @@ class PatientSex(StrEnum):
     FEMALE = "female"
 
 
-def onset_class_of(kb: KnowledgeBase, text: str) -> int | None:
-    """The onset class of ``--onset``: an HPO onset term or an ISO 8601 age."""
-    text = text.strip()
-    if text.upper().startswith("HP:"):
-        return onset_class_of_term(kb, text.upper())
-    return onset_class_of_age(text.upper())
-
-
 def _print_differential(differential: Differential) -> None:
     for note in differential.notes:
         err.print(f"rarecase: note: {note}")
@@ -830,10 +822,10 @@ def diagnose(
         query = query_from_case(settings.kb, read_phenopacket(phenopacket))
     else:
         observed, excluded = split_marked(terms or [])
-        onset_class = None
+        onset_index = None
         if onset is not None:
-            onset_class = onset_class_of(settings.kb, onset)
-            if onset_class is None:
+            onset_index = onset_class(settings.kb, onset)
+            if onset_index is None:
                 raise InputError(
                     "--onset",
                     f"{onset!r} is neither an ISO 8601 age nor an HPO onset term",
@@ -844,8 +836,8 @@ def diagnose(
             observed,
             excluded,
             source="diagnose",
-            sex=sex.value.upper() if sex else "",
-            onset=onset_class,
+            sex=sex.value if sex else "",
+            onset=onset_index,
         )
     if len(query.present) == 0 and len(query.excluded) == 0:
         raise InputError("diagnose", "no phenotype term to rank diseases by", "give HPO ids")

@@ -53,12 +53,7 @@ from rarecase.diagnose.differential import (
     Relation,
 )
 from rarecase.diagnose.explain import make_match, missing_features, relation_of
-from rarecase.diagnose.onset import (
-    FEMALE_XLR_LR,
-    MALE_XLR_LR,
-    ONSET_CLASSES,
-    X_LINKED_RECESSIVE,
-)
+from rarecase.diagnose.onset import ONSET_CLASSES, X_LINKED_RECESSIVE, x_linked_recessive_lr
 from rarecase.diagnose.profiles import PUBLISHED_WEIGHT, DiseaseProfiles
 from rarecase.diagnose.query import Query
 from rarecase.diagnose.ranker import as_query, top_diseases
@@ -248,9 +243,9 @@ class LikelihoodRanker:
         total = np.zeros(p.n_diseases)
         if query.onset >= 0:
             total += p.onset_log_lr[:, query.onset]
-        if query.sex in ("FEMALE", "MALE"):
-            lr = FEMALE_XLR_LR if query.sex == "FEMALE" else MALE_XLR_LR
-            total[p.x_linked_recessive_only] += np.log10(lr)
+        sex_lr = x_linked_recessive_lr(query.sex)
+        if sex_lr is not None:
+            total[p.x_linked_recessive_only] += np.log10(sex_lr)
         return total
 
     def scores(self, query: Query) -> np.ndarray:
@@ -259,8 +254,8 @@ class LikelihoodRanker:
         for t in query.present.tolist():
             total += self._present_log_lr(t)
         if self.published_excluded and self.profiles.case_counts is not None:
+            weight = _excluded_weight(len(query.excluded))
             for t in query.excluded.tolist():
-                weight = _excluded_weight(len(query.excluded))
                 total += weight * self._excluded_log_lr(t)
         if self.use_excluded:
             for t in query.excluded.tolist():
@@ -295,12 +290,10 @@ class LikelihoodRanker:
         for n, d in enumerate(chosen, 1):
             disease = p.kb.disease(int(d))
             probability = float(posterior[d])
-            named, size = None, 0
-            if series is not None and series.of[d] >= 0:
+            named, size = series.describe(int(d)) if series is not None else (None, 0)
+            if series is not None and named is not None:
                 # a series is as likely as its members together
-                members = series.of == series.of[d]
-                probability = float(posterior[members].sum())
-                named, size = series.names[int(series.of[d])], int(series.sizes[series.of[d]])
+                probability = float(posterior[series.of == series.of[d]].sum())
             matched, against = self._reasons(query, int(d)) if explain else ((), ())
             missing = (
                 missing_features(p, int(d), query.present.tolist(), query.excluded.tolist())
@@ -402,9 +395,9 @@ class LikelihoodRanker:
         against.extend(against_context)
         if self.published_excluded and p.case_counts is not None and p.excluded_counts is not None:
             cases = float(p.case_counts[disease])
+            weight = _excluded_weight(len(query.excluded))
             for t in query.excluded.tolist() if cases else ():
-                lr = float(self.published_excluded_lr(t)[disease])
-                contribution = _excluded_weight(len(query.excluded)) * float(np.log10(lr))
+                contribution = weight * float(self._excluded_log_lr(t)[disease])
                 if abs(contribution) < LISTED_CONTRIBUTION:
                     continue
                 recorded = float(p.excluded_counts[disease, t]) / cases
@@ -466,11 +459,11 @@ class LikelihoodRanker:
                     contribution=contribution,
                 )
                 (matched if contribution > 0 else against).append(match)
-        if query.sex in ("FEMALE", "MALE") and p.x_linked_recessive_only[disease]:
-            lr = FEMALE_XLR_LR if query.sex == "FEMALE" else MALE_XLR_LR
+        lr = x_linked_recessive_lr(query.sex)
+        if lr is not None and p.x_linked_recessive_only[disease]:
             xlr = kb.index(X_LINKED_RECESSIVE)
             match = make_match(p, xlr, xlr, Relation.SEX, ic=0.0, contribution=float(np.log10(lr)))
-            match = replace(match, case_label=f"{query.sex.lower()} patient")
+            match = replace(match, case_label=f"{query.sex.value.lower()} patient")
             (matched if lr > 1 else against).append(match)
         return matched, against
 

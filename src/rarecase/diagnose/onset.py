@@ -15,7 +15,7 @@ from typing import Final
 import numpy as np
 
 from rarecase.ontology.knowledge import KnowledgeBase
-from rarecase.phenopacket.model import TimeElement
+from rarecase.phenopacket.model import Sex, TimeElement
 
 #: The onset classes in the order of life (HPO Onset subtree, HP:0003674).
 ONSET_CLASSES: Final = (
@@ -78,10 +78,14 @@ def onset_class_of_age(iso: str) -> int | None:
 
 
 def onset_class(kb: KnowledgeBase, when: TimeElement | str | dict[str, object]) -> int | None:
-    """The class of a phenopacket time element, an ISO age, or a compact-case onset
-    (``"P3Y"``, ``{"id": "HP:0003577", …}``, ``{"gestationalAge": …}``)."""
+    """The class of a phenopacket time element, an ISO age or an HPO onset term as written
+    (``"P3Y"``, ``"HP:0003577"``), or a compact-case onset (``{"id": "HP:0003577", …}``,
+    ``{"gestationalAge": …}``)."""
     if isinstance(when, str):
-        return onset_class_of_age(when)
+        text = when.strip().upper()
+        if text.startswith("HP:"):
+            return onset_class_of_term(kb, text)
+        return onset_class_of_age(text)
     if isinstance(when, dict):
         if "gestationalAge" in when:
             return 0
@@ -144,3 +148,13 @@ def x_linked_recessive_only(kb: KnowledgeBase) -> np.ndarray:
     has_xlr[disease[rows & xlr]] = True
     has_other[disease[rows & ~xlr]] = True
     return has_xlr & ~has_other
+
+
+def x_linked_recessive_lr(sex: Sex) -> float | None:
+    """The LR a patient's sex gives a disease inherited only X-linked recessively; None when
+    the sex is unknown."""
+    if sex is Sex.FEMALE:
+        return FEMALE_XLR_LR
+    if sex is Sex.MALE:
+        return MALE_XLR_LR
+    return None

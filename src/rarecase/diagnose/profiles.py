@@ -18,6 +18,7 @@ apart, as evidence of what clinicians look for in the disease.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Final
@@ -66,6 +67,9 @@ class DiseaseProfiles:
     case_counts: np.ndarray | None = None
     excluded_counts: sp.csc_array | None = None
     published: PublishedCases | None = None
+    # per published case (rows, in ``published`` order), its present terms with their
+    # ancestors, 0/1: computed once, for the disease counts and the case vectors
+    case_closures: sp.csr_array | None = None
 
     @classmethod
     def build(
@@ -95,8 +99,7 @@ class DiseaseProfiles:
 
         # Closure: every (disease, ancestor of an annotated term), with the highest frequency.
         coo = direct.tocoo()
-        anc_ptr = np.asarray(kb.array("ancestor_indptr"), dtype=np.int64)
-        anc_idx = np.asarray(kb.array("ancestor_indices"), dtype=np.int64)
+        anc_ptr, anc_idx = _ancestor_arrays(kb)
         counts = anc_ptr[coo.col + 1] - anc_ptr[coo.col]
         rows = np.repeat(coo.row, counts)
         values = np.repeat(coo.data, counts)
@@ -105,10 +108,13 @@ class DiseaseProfiles:
         above = phenotype[cols]  # stop at Phenotypic abnormality: "All" says nothing
         closure = _max_matrix(rows[above], cols[above], values[above], (n_d, n_t)).tocsc()
 
-        case_counts = excluded_counts = None
+        case_counts = excluded_counts = case_closures = None
         if published is not None and len(published):
+            case_closures = _case_matrix(
+                [_with_ancestors(anc_ptr, anc_idx, phenotype, p) for p in published.present], n_t
+            )
             case_counts, shown, shown_closure, excluded_counts = _published_counts(
-                kb, published, phenotype, (n_d, n_t)
+                published, case_closures, (n_d, n_t)
             )
             direct = _blend(direct, shown, case_counts, published_weight)
             closure = _blend(closure.tocsr(), shown_closure, case_counts, published_weight).tocsc()
@@ -128,6 +134,7 @@ class DiseaseProfiles:
             case_counts,
             excluded_counts,
             published if case_counts is not None else None,
+            case_closures,
         )
 
     @property
@@ -146,18 +153,10 @@ class DiseaseProfiles:
         ancestors, weighted by information content) and each case's first disease: a case's
         cosine with another is how much informative phenotype they share. None without
         published cases."""
-        if self.published is None:
+        if self.published is None or self.case_closures is None:
             return None
-        ic = self.information_content
-        rows: list[np.ndarray] = []
-        cols: list[np.ndarray] = []
-        for i, present in enumerate(self.published.present):
-            above = self.closure_terms(present)
-            rows.append(np.full(len(above), i, dtype=np.int64))
-            cols.append(above)
-        r = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
-        c = np.concatenate(cols) if cols else np.empty(0, dtype=np.int64)
-        matrix = sp.csr_array((ic[c], (r, c)), shape=(len(self.published), self.direct.shape[1]))
+        matrix = self.case_closures.copy()
+        matrix.data = self.information_content[matrix.indices]
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         matrix = sp.csr_array(sp.diags_array(1.0 / np.maximum(norms, 1e-12)) @ matrix)
         first = np.array([d[0] for d in self.published.diseases], dtype=np.int64)
@@ -165,10 +164,12 @@ class DiseaseProfiles:
 
     def closure_terms(self, terms: np.ndarray) -> np.ndarray:
         """The terms and all their ancestors under Phenotypic abnormality, once each."""
-        if len(terms) == 0:
-            return np.empty(0, dtype=np.int64)
-        found = np.concatenate([self.phenotype_ancestors(int(t)) for t in terms])
-        return np.unique(found)
+        anc_ptr, anc_idx = self._ancestor_arrays
+        return _with_ancestors(anc_ptr, anc_idx, self.phenotype_mask, terms)
+
+    @cached_property
+    def _ancestor_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        return _ancestor_arrays(self.kb)
 
     @cached_property
     def onsets(self) -> np.ndarray:
@@ -270,41 +271,45 @@ def _max_matrix(
     return sp.csr_array((values.astype(np.float64), (key // shape[1], key % shape[1])), shape=shape)
 
 
-def _published_counts(
-    kb: KnowledgeBase,
-    published: PublishedCases,
-    phenotype: np.ndarray,
-    shape: tuple[int, int],
-) -> tuple[np.ndarray, sp.csr_array, sp.csr_array, sp.csc_array]:
-    """Per disease: its cases; how many show each term exactly, and with the term's ancestors
-    (each case once per term); how many record each term excluded."""
+def _ancestor_arrays(kb: KnowledgeBase) -> tuple[np.ndarray, np.ndarray]:
+    """The ontology's ancestor lists (each term's itself included) as CSR index arrays."""
     anc_ptr = np.asarray(kb.array("ancestor_indptr"), dtype=np.int64)
     anc_idx = np.asarray(kb.array("ancestor_indices"), dtype=np.int64)
-    cases = np.zeros(shape[0])
-    rows: dict[str, list[np.ndarray]] = {"shown": [], "closure": [], "excluded": []}
-    cols: dict[str, list[np.ndarray]] = {"shown": [], "closure": [], "excluded": []}
-    for diseases, present, excluded in zip(
-        published.diseases, published.present, published.excluded, strict=True
-    ):
-        if len(present):
-            above = np.concatenate([anc_idx[anc_ptr[t] : anc_ptr[t + 1]] for t in present])
-            above = np.unique(above[phenotype[above]])
-        else:
-            above = present
-        for d in diseases:
-            cases[d] += 1
-            for key, terms in (("shown", present), ("closure", above), ("excluded", excluded)):
-                rows[key].append(np.full(len(terms), d, dtype=np.int64))
-                cols[key].append(np.asarray(terms, dtype=np.int64))
+    return anc_ptr, anc_idx
 
-    def counts(key: str) -> sp.csr_array:
-        r = np.concatenate(rows[key]) if rows[key] else np.empty(0, dtype=np.int64)
-        c = np.concatenate(cols[key]) if cols[key] else np.empty(0, dtype=np.int64)
-        matrix = sp.csr_array((np.ones(len(r)), (r, c)), shape=shape)
-        matrix.sum_duplicates()
-        return matrix
 
-    return cases, counts("shown"), counts("closure"), counts("excluded").tocsc()
+def _with_ancestors(
+    anc_ptr: np.ndarray, anc_idx: np.ndarray, phenotype: np.ndarray, terms: np.ndarray
+) -> np.ndarray:
+    """``terms`` and all their ancestors under Phenotypic abnormality, once each, sorted."""
+    if len(terms) == 0:
+        return np.empty(0, dtype=np.int64)
+    found = np.concatenate([anc_idx[anc_ptr[t] : anc_ptr[t + 1]] for t in terms])
+    return np.unique(found[phenotype[found]])
+
+
+def _case_matrix(terms: Sequence[np.ndarray], n_terms: int) -> sp.csr_array:
+    """One 0/1 row per case over terms (each row's terms are distinct)."""
+    rows = np.repeat(np.arange(len(terms)), [len(t) for t in terms])
+    cols = np.concatenate(terms).astype(np.int64) if terms else np.empty(0, dtype=np.int64)
+    return sp.csr_array((np.ones(len(cols)), (rows, cols)), shape=(len(terms), n_terms))
+
+
+def _published_counts(
+    published: PublishedCases, case_closures: sp.csr_array, shape: tuple[int, int]
+) -> tuple[np.ndarray, sp.csr_array, sp.csr_array, sp.csc_array]:
+    """Per disease: its cases; how many show each term exactly, and with the term's ancestors;
+    how many record each term excluded."""
+    pairs = [(d, i) for i, diseases in enumerate(published.diseases) for d in diseases]
+    assign = sp.csr_array(
+        (np.ones(len(pairs)), ([d for d, _ in pairs], [i for _, i in pairs])),
+        shape=(shape[0], len(published)),
+    )
+    cases = np.asarray(assign.sum(axis=1)).ravel()
+    shown = sp.csr_array(assign @ _case_matrix(published.present, shape[1]))
+    closure = sp.csr_array(assign @ case_closures)
+    excluded = sp.csc_array(assign @ _case_matrix(published.excluded, shape[1]))
+    return cases, shown, closure, excluded
 
 
 def _blend(

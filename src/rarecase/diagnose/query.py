@@ -16,13 +16,13 @@ from rarecase.diagnose.onset import onset_class
 from rarecase.errors import UnknownTermError
 from rarecase.ontology.ids import Subontology, TermId
 from rarecase.ontology.knowledge import KnowledgeBase
-from rarecase.phenopacket.model import Case
+from rarecase.phenopacket.model import Case, Sex
 
 
 @dataclass(frozen=True, slots=True)
 class Query:
     """Present and excluded term indices (phenotypic abnormalities only, no repeats), and what
-    else a clinician knows: ``sex`` ("MALE", "FEMALE" or "") and ``onset`` (an index into
+    else a clinician knows: ``sex`` and ``onset`` (an index into
     :data:`rarecase.diagnose.onset.ONSET_CLASSES`, -1 when unknown).
 
     ``notes`` say what was mapped or left out and why; ``dropped`` lists the ids left out.
@@ -33,7 +33,7 @@ class Query:
     excluded: np.ndarray
     notes: tuple[str, ...] = ()
     dropped: tuple[str, ...] = ()
-    sex: str = ""
+    sex: Sex = Sex.UNKNOWN_SEX
     onset: int = -1
 
     def without_excluded(self) -> Query:
@@ -48,7 +48,7 @@ def query_from_ids(
     case_id: str = "case",
     strict: bool = True,
     source: str = "",
-    sex: str = "",
+    sex: Sex | str = Sex.UNKNOWN_SEX,
     onset: int | None = None,
 ) -> Query:
     """Parse HPO ids. ``strict``: unknown ids raise :class:`UnknownTermError`; else dropped.
@@ -95,7 +95,7 @@ def query_from_ids(
         np.array(ruled_out, dtype=np.int64),
         tuple(notes),
         tuple(dropped),
-        sex.upper() if sex.upper() in ("MALE", "FEMALE") else "",
+        _sex(sex),
         -1 if onset is None else onset,
     )
 
@@ -113,7 +113,7 @@ def query_from_case(
         case_id=case.id,
         strict=strict,
         source=source or case.id,
-        sex=case.subject.sex.value,
+        sex=case.subject.sex,
         onset=case_onset(kb, case),
     )
 
@@ -131,3 +131,11 @@ def case_onset(kb: KnowledgeBase, case: Case) -> int | None:
         if f.onset is not None and (k := onset_class(kb, f.onset)) is not None
     ]
     return min(classes) if classes else None
+
+
+def _sex(value: Sex | str) -> Sex:
+    """A sex as given ("female", "MALE", a Sex); anything else counts as unknown."""
+    try:
+        return Sex(str(value).upper())
+    except ValueError:
+        return Sex.UNKNOWN_SEX

@@ -75,6 +75,11 @@ class PhenotypicSeries:
             sizes.append(len(members))
         return cls(of, tuple(names), np.array(sizes, dtype=np.int64))
 
+    def describe(self, disease: int) -> tuple[str | None, int]:
+        """The name and size of ``disease``'s series; (None, 0) outside any series."""
+        s = int(self.of[disease])
+        return (self.names[s], int(self.sizes[s])) if s >= 0 else (None, 0)
+
     def group(self, disease: int) -> int:
         """A key shared by the members of one series; a disease outside any series has its own."""
         s = int(self.of[disease])

@@ -97,9 +97,7 @@ class SimilarityRanker:
         ranked = []
         for n, d in enumerate(chosen, 1):
             disease = p.kb.disease(int(d))
-            named, size = None, 0
-            if series is not None and series.of[d] >= 0:
-                named, size = series.names[int(series.of[d])], int(series.sizes[series.of[d]])
+            named, size = series.describe(int(d)) if series is not None else (None, 0)
             matched = self._matches(query, int(d)) if explain else ()
             missing = (
                 missing_features(p, int(d), query.present.tolist(), query.excluded.tolist())
