@@ -219,8 +219,8 @@ def _readings(
                 rivals = True
         elif entry.kind is Kind.DISEASE:
             diseases.append(entry)
-    if rivals and match.how != "normal":
-        phenotype = _closest_wording(text[match.start : match.end], match.entries, names)
+    if rivals and phenotype is not None and match.how != "normal":
+        phenotype = _closest_wording(text[match.start : match.end], phenotype, entries, names)
     if phenotype is not None:
         readings.append((Kind.PHENOTYPE, phenotype.concepts, phenotype.name))
     if diseases:
@@ -233,7 +233,7 @@ def _readings(
 
 
 def _closest_wording(
-    written: str, entries: tuple[Entry, ...], names: Callable[[str], list[str]]
+    written: str, first: Entry, entries: tuple[Entry, ...], names: Callable[[str], list[str]]
 ) -> Entry:
     """Of terms whose names match the same stems, the one with a name (label or synonym) worded
     as the text is: stems join "malformation" with "abnormality", but "malformations of the
@@ -241,8 +241,8 @@ def _closest_wording(
     "Abnormality of the kidney". Ties go to the better-ranked name (entries come best first)."""
     words = _word_starts(written)
     phenotypes = [e for e in entries if e.kind is Kind.PHENOTYPE and e.rank <= _HPO_OWN_NAME]
-    if len(phenotypes) < 2 or phenotypes[0] is not _first_phenotype(entries):
-        return _first_phenotype(entries)  # a name of our tables, chosen on purpose, stays
+    if len(phenotypes) < 2 or phenotypes[0] is not first:
+        return first  # a name of our tables, chosen on purpose, stays
     return max(
         phenotypes,
         key=lambda e: max(len(words & _word_starts(name)) for name in names(e.concepts[0])),
@@ -250,10 +250,6 @@ def _closest_wording(
 
 
 _HPO_OWN_NAME = 1  # ranks of HPO's labels and exact synonyms
-
-
-def _first_phenotype(entries: tuple[Entry, ...]) -> Entry:
-    return next(e for e in entries if e.kind is Kind.PHENOTYPE)
 
 
 def _word_starts(phrase: str) -> set[str]:
