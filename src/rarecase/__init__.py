@@ -10,7 +10,13 @@ The public API. Load the knowledge once and pass it on; nothing is loaded at imp
 """
 
 from rarecase._version import __version__
-from rarecase.diagnose import Differential, DiseaseProfiles, make_ranker, query_from_ids
+from rarecase.diagnose import (
+    Differential,
+    DiseaseProfiles,
+    cached_profiles,
+    make_ranker,
+    query_from_ids,
+)
 from rarecase.diagnose.published import read_published
 from rarecase.ontology import KnowledgeBase, TermId, load
 from rarecase.phenopacket import (
@@ -40,6 +46,7 @@ __all__ = [
     "__version__",
     "analyze",
     "annotate",
+    "cached_profiles",
     "case_from_dict",
     "case_from_terms",
     "case_to_dict",

@@ -32,6 +32,7 @@ from rarecase.diagnose import (
 from rarecase.diagnose.evaluate import evaluate as evaluate_diagnosis
 from rarecase.diagnose.evaluate import evaluate_by_publication, format_markdown, read_cases
 from rarecase.diagnose.onset import onset_class
+from rarecase.diagnose.profile_cache import cached_profiles
 from rarecase.diagnose.published import PublishedCases, read_published
 from rarecase.errors import InputError, RarecaseError
 from rarecase.ontology import KnowledgeBase, Subontology, load
@@ -87,7 +88,7 @@ class Settings:
     @property
     def profiles(self) -> DiseaseProfiles:
         if self._profiles is None:
-            self._profiles = DiseaseProfiles.build(self.kb, published=self.published_cases)
+            self._profiles = cached_profiles(self.kb, self.published)
         return self._profiles
 
     @property

@@ -153,3 +153,23 @@ def test_probabilities_are_tempered_posteriors_that_sum_to_one(tiny_kb, profiles
     # tempering keeps the order but makes the leader less sure than the untempered posterior
     raw = 10**scores / (10**scores).sum()
     assert differential.diseases[0].probability < raw.max()
+
+
+def test_a_term_an_annotated_disease_is_not_known_to_show_costs_a_bounded_factor(
+    tiny_kb, profiles
+):
+    from rarecase.diagnose.likelihood import NO_MATCH_LR, UNANNOTATED_LR
+
+    ranker = LikelihoodRanker(profiles)
+    seizure = ranker.present_lr(tiny_kb.index("HP:0001250"))
+    ataxia = ranker.present_lr(tiny_kb.index("HP:0001251"))
+    cataract_only = tiny_kb.disease("OMIM:100004").index  # Cataract, Short stature
+    assert seizure[cataract_only] == pytest.approx(UNANNOTATED_LR)
+    # a NOT annotation still counts in full; a disease without any phenotype is not lifted
+    assert ataxia[tiny_kb.disease("OMIM:100003").index] == pytest.approx(NOT_LR)
+    assert seizure[tiny_kb.disease("OMIM:100005").index] == pytest.approx(NO_MATCH_LR)
+    # the reasons give the same contribution as the score
+    query = query_from_ids(tiny_kb, ["HP:0001250"])
+    ranked = {d.id: d for d in ranker.rank(query, top=10).diseases}
+    (match,) = ranked["OMIM:100004"].matched
+    assert match.contribution == pytest.approx(np.log10(UNANNOTATED_LR))

@@ -12,6 +12,7 @@ Build the disease profiles once per knowledge base and pass them to a model:
 from rarecase.diagnose.differential import Differential, Match, Missing, RankedDisease, Relation
 from rarecase.diagnose.likelihood import LikelihoodRanker
 from rarecase.diagnose.models import DEFAULT_MODEL, Model, make_ranker
+from rarecase.diagnose.profile_cache import cached_profiles
 from rarecase.diagnose.profiles import DiseaseProfiles
 from rarecase.diagnose.query import Query, query_from_case, query_from_ids
 from rarecase.diagnose.ranker import Ranker
@@ -30,6 +31,7 @@ __all__ = [
     "Ranker",
     "Relation",
     "SimilarityRanker",
+    "cached_profiles",
     "make_ranker",
     "query_from_case",
     "query_from_ids",

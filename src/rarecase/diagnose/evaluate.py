@@ -16,8 +16,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from rarecase.diagnose.cases import EvalCase, read_cases
 from rarecase.diagnose.models import Model, make_ranker
 from rarecase.diagnose.profiles import DiseaseProfiles
@@ -131,7 +129,7 @@ def evaluate(
         return result
     profiles = rankers[0].profiles
     mask = profiles.mask(databases)
-    has_profile = np.diff(profiles.direct.indptr) > 0
+    has_profile = profiles.has_phenotype
     index = {d.id: d.index for d in kb.diseases()}
     references: dict[str, set[str]] = {}
     for case in cases:

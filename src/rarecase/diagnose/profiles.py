@@ -142,6 +142,11 @@ class DiseaseProfiles:
         return int(self.direct.shape[0])
 
     @cached_property
+    def has_phenotype(self) -> np.ndarray:
+        """Per disease, whether it has a phenotype annotation (or a published case) at all."""
+        return np.asarray(np.diff(self.direct.indptr) > 0)
+
+    @cached_property
     def information_content(self) -> np.ndarray:
         """IC per term: -ln(share of diseases whose profile holds the term)."""
         share = np.asarray((self.closure > 0).sum(axis=0)).ravel() / max(self.n_diseases, 1)
