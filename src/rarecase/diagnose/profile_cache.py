@@ -142,12 +142,12 @@ def _read(kb: KnowledgeBase, entry: Path) -> DiseaseProfiles | None:
             arrays = {name: archive[name] for name in archive.files}
         texts = json.loads(str(arrays["texts"]))
         sparse = {name: _sparse(arrays, name) for name in _SPARSE}
-        dense = {name: arrays.get(name) for name in _DENSE}
         background, databases, phenotype = (
             arrays["background"],
             arrays["databases"],
             arrays["phenotype_mask"],
         )
+        case_counts = arrays.get("case_counts")  # absent without published cases
         published = None
         if texts:
             split = {
@@ -173,7 +173,7 @@ def _read(kb: KnowledgeBase, entry: Path) -> DiseaseProfiles | None:
             background,
             databases,
             phenotype,
-            dense["case_counts"],
+            case_counts,
             sparse["excluded_counts"],
             published,
             sparse["case_closures"],
