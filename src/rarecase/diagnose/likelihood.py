@@ -183,7 +183,7 @@ class LikelihoodRanker:
                 ancestral = direct_freq * (self.ancestor_weight / bg[a])
                 lr[direct_rows] = np.maximum(lr[direct_rows], ancestral)
             lr[rows] = np.maximum(lr[rows], values)
-        lr = np.where(p.has_phenotype, np.maximum(lr, self.unannotated_lr), lr)
+        np.maximum(lr, self._floor, out=lr)
         for a in p.phenotype_ancestors(term).tolist():
             lr[p.negated_column(a)] = NOT_LR
         return lr
@@ -199,6 +199,12 @@ class LikelihoodRanker:
             lr[p.negated_column(a)] = 1.0 / absent
         lr = np.maximum(lr, self.excluded_floor)
         return np.asarray(lr**self.excluded_weight)
+
+    @cached_property
+    def _floor(self) -> np.ndarray:
+        """Per disease, the least LR of a present term: UNANNOTATED_LR where the disease has a
+        phenotype annotation, nothing (0) where it has none."""
+        return np.where(self.profiles.has_phenotype, self.unannotated_lr, 0.0)
 
     @cached_property
     def _excluded_background(self) -> np.ndarray:

@@ -124,14 +124,18 @@ def _write(entry: Path, profiles: DiseaseProfiles) -> None:
             )
         texts = {"pmids": list(cases.pmids), "ids": list(cases.ids), "source": cases.source}
     arrays["texts"] = np.array(json.dumps(texts))
+    staging: Path | None = None
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        handle, staging = tempfile.mkstemp(prefix=".profiles-", suffix=".npz", dir=entry.parent)
+        handle, name = tempfile.mkstemp(prefix=".profiles-", suffix=".npz", dir=entry.parent)
+        staging = Path(name)
         with os.fdopen(handle, "wb") as out:
             np.savez(out, **arrays)  # type: ignore[arg-type]
-        Path(staging).replace(entry)
+        staging.replace(entry)
     except OSError as error:
         log.warning("cannot write the profile cache %s (%s); continuing without", entry, error)
+        if staging is not None:
+            staging.unlink(missing_ok=True)  # no half-written file left behind
 
 
 def _read(kb: KnowledgeBase, entry: Path) -> DiseaseProfiles | None:
