@@ -21,3 +21,6 @@ def _doctest_names(doctest_namespace: dict[str, object], mini_cache: Path) -> No
     doctest_namespace["MINI_HPO"] = MINI_HPO
     doctest_namespace["CACHE"] = mini_cache
     doctest_namespace["kb"] = load(MINI_HPO, cache_dir=mini_cache)
+
+# Alembic's environment and revisions run only inside a migration, never on import.
+collect_ignore_glob = ["src/rarecase/corpus/migrations/*"]
