@@ -415,11 +415,12 @@ class CaseStore:
             n_terms = conn.execute(
                 select(func.count(func.distinct(case_terms.c.hpo_id)))
             ).scalar_one()
-            by_kind: dict[bool, int] = dict(
-                conn.execute(
+            by_kind: dict[bool, int] = {
+                bool(kind): int(n)
+                for kind, n in conn.execute(
                     select(case_terms.c.excluded, func.count()).group_by(case_terms.c.excluded)
-                ).tuples()
-            )
+                )
+            }
             n = func.count().label("n")
             top_rows = conn.execute(
                 select(case_diseases.c.disease_id, func.max(case_diseases.c.label), n)
