@@ -265,15 +265,17 @@ class CaseReader:
         if not ident:
             self.rejected.append(Rejection(where, "no case id"))
             return
+        observed, excluded = list(observed), list(excluded)
         present = self._current(observed, where)
         absent = [t for t in self._current(excluded, where) if t not in present]
         if not present and not absent:
-            self.rejected.append(
-                Rejection(
-                    where,
-                    empty or f"no phenotypic feature known to HPO {self.kb.hpo_version}",
+            if not empty:
+                empty = (
+                    f"no phenotypic feature known to HPO {self.kb.hpo_version}"
+                    if observed or excluded
+                    else "has no phenotypic feature"
                 )
-            )
+            self.rejected.append(Rejection(where, empty))
             return
         named = tuple(
             d if d.label else NamedDisease(d.id, _disease_label(self.kb, d.id)) for d in diseases
