@@ -18,6 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from rarecase._version import __version__
+from rarecase.corpus.ingest import open_store
+from rarecase.corpus.store import CaseStore, IngestReport
 from rarecase.diagnose import (
     DEFAULT_MODEL,
     Differential,
@@ -81,6 +83,7 @@ class Settings:
         self._kb: KnowledgeBase | None = None
         self._recognizer: Recognizer | None = None
         self._profiles: DiseaseProfiles | None = None
+        self._stores: dict[str | None, CaseStore] = {}
         # the published cases the disease profiles learn from: the bundled ones (None), a
         # file, or none at all (False)
         self.published: Path | bool | None = None
@@ -97,6 +100,22 @@ class Settings:
             return None
         path = self.published if isinstance(self.published, Path) else None
         return read_published(self.kb, path)
+
+    def store(
+        self, url: str | None, *, seed: bool = True
+    ) -> tuple[CaseStore, IngestReport | None]:
+        """The case store at ``url`` (default: the user's), opened once per run; a store never
+        seeded gets the bundled corpus first, and the report of that says so."""
+        if url in self._stores:
+            return self._stores[url], None
+        store, seeded = open_store(url, self.kb, seed=seed)
+        self._stores[url] = store
+        return store, seeded
+
+    def close(self) -> None:
+        for store in self._stores.values():
+            store.close()
+        self._stores.clear()
 
     @property
     def recognizer(self) -> Recognizer:
@@ -147,6 +166,7 @@ def _main(
     ] = False,
 ) -> None:
     ctx.obj = Settings(hpo_dir, cache_dir)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -1049,3 +1069,7 @@ def run(argv: list[str] | None = None) -> int:
 def main() -> None:
     """Console-script entry point."""
     sys.exit(run())
+
+
+# The case-store commands register themselves on ``app``.
+import rarecase.cli_corpus  # noqa: E402, F401
