@@ -200,3 +200,14 @@ def test_the_bundled_corpus_seeds_a_new_store_once(hpo: KnowledgeBase, store_url
     store, seeded = open_store(store_url, hpo)
     with store:
         assert seeded is None and store.count() == 0  # an emptied store stays empty
+
+
+def test_a_store_first_opened_without_the_bundled_corpus_never_gets_it(
+    hpo: KnowledgeBase, tmp_path: Path
+):
+    url = f"sqlite:///{tmp_path / 'mine.sqlite'}"
+    store, seeded = open_store(url, hpo, seed=False)
+    store.close()
+    store, seeded_later = open_store(url, hpo)
+    with store:
+        assert seeded is None and seeded_later is None and store.count() == 0

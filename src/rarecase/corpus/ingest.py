@@ -385,10 +385,14 @@ def open_store(
 ) -> tuple[CaseStore, IngestReport | None]:
     """Open a store; a store never seeded gets the bundled corpus first (``seed``).
 
-    Seeding happens once: a store whose cases were later removed stays as its owner left it.
+    Seeding happens once: a store whose cases were later removed stays as its owner left it,
+    and a store first opened with ``seed=False`` is never seeded.
     """
     store = CaseStore.open(url)
-    if not seed or store.info("bundled") is not None:
+    if store.info("bundled") is not None:
+        return store, None
+    if not seed:  # the owner wants this store without the bundled corpus, now and later
+        store.set_info("bundled", "declined")
         return store, None
     try:
         return store, add_bundled(store, kb)

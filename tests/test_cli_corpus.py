@@ -1,0 +1,117 @@
+"""``rarecase corpus …`` in-process, on stores in temporary folders (never the user's)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rarecase.cli import run
+
+DATA = Path(__file__).parent / "data"
+COMPACT = DATA / "corpus" / "compact.jsonl"
+EXAMPLES = DATA / "phenopackets" / "examples"
+
+
+@pytest.fixture
+def cli(request, hpo, capsys, tmp_path, monkeypatch):
+    """Run a command on an empty store of this test (RARECASE_DB), full HPO release."""
+    cache = request.config.cache.mkdir("rarecase-kb")
+    monkeypatch.setenv("RARECASE_DB", str(tmp_path / "cases.sqlite"))
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = run(["--cache-dir", str(cache), *args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+def test_add_reports_counts_and_each_rejection(cli):
+    code, out, err = cli("corpus", "add", "--no-bundled", str(COMPACT))
+    assert code == 1  # some lines were rejected; the others were added
+    assert "3 added, 0 updated, 0 unchanged, 5 rejected" in out
+    assert err.count("rarecase: rejected:") == 5
+    assert f"{COMPACT}:6: not valid JSON" in err
+    code, out, _ = cli("corpus", "stats", "--json")
+    assert json.loads(out)["cases"] == 3
+    code, out, _ = cli("corpus", "add", "--no-bundled", "--json", str(EXAMPLES))
+    report = json.loads(out)
+    assert code == 0 and report["added"] == 30 and report["rejected"] == 0
+
+
+def test_strict_add_writes_nothing(cli):
+    code, out, _ = cli("corpus", "add", "--no-bundled", "--strict", str(COMPACT))
+    assert code == 1 and "(nothing written)" in out
+    _, out, _ = cli("corpus", "stats", "--json")
+    assert json.loads(out)["cases"] == 0
+
+
+def test_list_show_and_remove(cli):
+    cli("corpus", "add", "--no-bundled", str(EXAMPLES))
+    code, out, _ = cli("corpus", "list", "--format", "json", "--limit", "100")
+    listed = json.loads(out)
+    assert code == 0 and len(listed) == 30
+    ident = listed[0]["id"]
+    code, out, _ = cli("corpus", "show", ident, "--format", "json")
+    shown = json.loads(out)
+    assert shown["id"] == ident and shown["record"]["id"] == ident
+    assert all(t["label"] for t in shown["present"])
+    code, out, _ = cli("corpus", "show", ident)
+    assert code == 0 and ident in out and "present (" in out
+    code, _, err = cli("corpus", "show", "no-such-case")
+    assert code == 2 and "no-such-case: no such case" in err
+    code, out, _ = cli("corpus", "remove", ident)
+    assert code == 0 and "removed 1 case(s)" in out
+    code, _, err = cli("corpus", "remove", ident)
+    assert code == 1 and "no such case" in err
+    code, _, err = cli("corpus", "remove")
+    assert code == 2 and "give exactly one of" in err
+    code, out, _ = cli("corpus", "remove", "--all")
+    assert code == 0 and "removed 29 case(s)" in out
+
+
+def test_list_by_term_resolves_alternative_ids(cli):
+    cli("corpus", "add", "--no-bundled", str(COMPACT))
+    # HP:0001275 is an alt id of Seizure; syn-2 and syn-5 record Seizure present
+    code, out, _ = cli("corpus", "list", "--term", "HP:0001275", "--format", "json")
+    assert code == 0 and [r["id"] for r in json.loads(out)] == ["syn-2", "syn-5"]
+    code, _, err = cli("corpus", "list", "--term", "HP:9999999")
+    assert code == 2 and "HP:9999999" in err
+
+
+def test_a_new_default_store_gets_the_bundled_corpus(cli):
+    code, out, err = cli("corpus", "stats", "--json")
+    stats = json.loads(out)
+    assert code == 0 and stats["cases"] > 8000 and stats["publications"] > 1000
+    assert "loaded the bundled corpus" in err
+    code, out, err = cli("corpus", "stats", "--json")
+    assert "loaded the bundled corpus" not in err  # once only
+
+
+def test_a_bad_db_url_is_one_line(cli, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    code, _, err = cli("corpus", "stats", "--db", str(blocker / "x" / "cases.sqlite"))
+    assert code == 3 and err.count("\n") == 1 and "cannot create" in err
+    code, _, err = cli("corpus", "stats", "--db", "postgresql://u@h:notaport/db")
+    assert code == 2 and "not a database URL" in err
+
+
+def test_a_missing_source_is_an_input_error(cli, tmp_path):
+    code, _, err = cli("corpus", "add", "--no-bundled", str(tmp_path / "nope.zip"))
+    assert code == 2 and "no such file or folder" in err
+
+
+def test_text_reports_are_added_with_patient_findings(cli, tmp_path):
+    report = tmp_path / "reports"
+    report.mkdir()
+    shutil.copy(DATA / "corpus" / "report.txt", report / "lens.txt")
+    code, out, _ = cli("corpus", "add", "--no-bundled", str(report))
+    assert code == 0 and "1 added" in out
+    _, out, _ = cli("corpus", "show", "lens", "--format", "json")
+    shown = json.loads(out)
+    assert "HP:0001083" in [t["id"] for t in shown["present"]]
+    assert "HP:0001166" in [t["id"] for t in shown["excluded"]]
