@@ -350,6 +350,41 @@ class CaseIndex:
         query = self._query(present, excluded)
         return self._exact(query, np.arange(len(self)))[0]
 
+    # -- which cases show a finding (for the novelty check) ---------------------------------
+    def rows_with(self, term: int) -> np.ndarray:
+        """Rows of the cases that show ``term`` (an index): it or a more specific term."""
+        if self.weights[term] > 0:
+            ptr = self.postings.indptr
+            return np.asarray(self.postings.indices[ptr[term] : ptr[term + 1]], dtype=np.int64)
+        if term == _root(self.kb):  # every case with a phenotypic abnormality
+            return np.flatnonzero(np.diff(self.present.indptr) > 0)
+        return np.zeros(0, dtype=np.int64)
+
+    def rows_without(self, term: int) -> np.ndarray:
+        """Rows of the cases that record ``term`` absent: they exclude it or a term above it
+        (lacking that, they lack everything below), and do not have it present (which a
+        consistent case cannot; an inconsistent one says nothing either way)."""
+        m = self._excluded_postings
+        above = self.kb.ancestors(term)
+        rows = np.unique(np.concatenate([m.indices[m.indptr[a] : m.indptr[a + 1]] for a in above]))
+        return np.setdiff1d(rows.astype(np.int64), self.rows_with(term), assume_unique=True)
+
+    def rows_with_disease(self, disease: str) -> np.ndarray:
+        """Rows of the cases diagnosed with ``disease`` (the exact id)."""
+        return np.array(self._disease_rows.get(disease, []), dtype=np.int64)
+
+    @cached_property
+    def _excluded_postings(self) -> sp.csc_array:
+        return sp.csc_array(self.excluded)
+
+    @cached_property
+    def _disease_rows(self) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for row, diseases in enumerate(self.diseases):
+            for d in dict.fromkeys(d.id for d in diseases):
+                found.setdefault(d, []).append(row)
+        return found
+
     # -- internals ---------------------------------------------------------------------------
     @cached_property
     def _ancestors(self) -> sp.csr_array:
