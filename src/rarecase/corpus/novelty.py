@@ -64,8 +64,12 @@ class Finding:
     excluded: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "label": self.label, "kind": self.kind.value,
-                "excluded": self.excluded}
+        return {
+            "id": self.id,
+            "label": self.label,
+            "kind": self.kind.value,
+            "excluded": self.excluded,
+        }
 
     @property
     def phrase(self) -> str:
@@ -162,10 +166,11 @@ class NoveltyReport:
         ]
         for u in self.unprecedented:
             prior = [c.pmid or c.id for c in u.prior_cases]
-            sentence = f"{_count_phrase(len(u.prior_cases)).capitalize()} {_combination(u.findings)}"
-            sentence += _pmid_list(prior)
+            sentence = _count_phrase(len(u.prior_cases)).capitalize()
+            sentence += f" {_combination(u.findings)}{_pmid_list(prior)}"
             parts = [
-                f"{s.count:,} show {_combination(s.findings)}{_pmid_list(s.pmids, s.n_publications)}"
+                f"{s.count:,} show {_combination(s.findings)}"
+                + _pmid_list(s.pmids, s.n_publications)
                 for s in u.without_each
                 if s.findings
             ]
@@ -245,7 +250,9 @@ def novelty(
 
     def surprise(item: tuple[tuple[int, ...], int]) -> tuple[int, int, int, tuple[int, ...]]:
         combo, shown = item
-        weakest = min(subset_bits(combo[:k] + combo[k + 1 :]).bit_count() for k in range(len(combo)))
+        weakest = min(
+            subset_bits(combo[:k] + combo[k + 1 :]).bit_count() for k in range(len(combo))
+        )
         return (len(combo), shown.bit_count(), -weakest, combo)
 
     found.sort(key=surprise)
@@ -316,9 +323,7 @@ def _key_findings(
     key_p = [t for t in p if not any(t in p_ancestors[o] for o in p if o != t)]
     above_present = set().union(*p_ancestors.values()) if p else set()
     key_x = [
-        t
-        for t in x
-        if t not in above_present and not any(o in x_ancestors[t] for o in x if o != t)
+        t for t in x if t not in above_present and not any(o in x_ancestors[t] for o in x if o != t)
     ]
     findings: list[Finding] = []
     bitsets: list[int] = []
@@ -377,7 +382,7 @@ def _join(words: Sequence[str], word: str = "and") -> str:
 
 
 def _combination(findings: Sequence[Finding]) -> str:
-    """"Marfan syndrome with ectopia lentis and aortic root aneurysm without arachnodactyly"."""
+    """The combination as a phrase: "Marfan syndrome with ectopia lentis without arachnodactyly"."""
     diseases = [f.phrase for f in findings if f.kind is FindingKind.DISEASE]
     present = [f.phrase for f in findings if f.kind is FindingKind.PHENOTYPE and not f.excluded]
     absent = [f.phrase for f in findings if f.excluded]
@@ -390,7 +395,7 @@ def _combination(findings: Sequence[Finding]) -> str:
 
 
 def _pmid_list(pmids: Sequence[str], publications: int | None = None) -> str:
-    """" (PMID:1, PMID:2 and 3 more publications)": the first LISTED distinct ones."""
+    """The first LISTED distinct PMIDs, as " (PMID:1, PMID:2 and 3 more publications)"."""
     distinct = list(dict.fromkeys(pmids))
     if not distinct:
         return ""

@@ -6,7 +6,7 @@ weight. Each closure term weighs its information content ``w(t) = IC(t)`` (from 
 annotations). The score of a stored case ``c`` for a query ``q`` is::
 
     cos(q, c) = sum_{t in Q ∩ C} w(t)² / (||Q|| · ||C||),   ||X|| = sqrt(sum_{t in X} w(t)²)
-    score     = cos(q, c) − CONFLICT_PENALTY · (conflict_q + conflict_c) / 2
+    score     = cos(q, c) - CONFLICT_PENALTY · (conflict_q + conflict_c) / 2
 
 with ``Q`` and ``C`` the two closures. The cosine over closures is ontology-aware (a stored case
 with a more specific term holds every ancestor of the query's term, and a shared ancestor counts
@@ -266,9 +266,9 @@ class CaseIndex:
             np.repeat(np.arange(n), np.diff(closure.indptr)), values * values, minlength=n
         )
         norms = np.sqrt(squares)
-        scale = np.repeat(np.where(norms > 0, 1.0 / np.maximum(norms, 1e-300), 0.0), np.diff(
-            closure.indptr
-        ))
+        scale = np.repeat(
+            np.where(norms > 0, 1.0 / np.maximum(norms, 1e-300), 0.0), np.diff(closure.indptr)
+        )
         normalised = sp.csr_array(
             ((values * scale).astype(np.float32), closure.indices, closure.indptr),
             shape=closure.shape,
@@ -332,9 +332,9 @@ class CaseIndex:
         query = self._query(present, excluded)
         return self._ranked(query, np.arange(len(self)), top, exclude_pmids)
 
-    def search_case(self, case: Case, *, top: int = 10, exclude_pmids: Iterable[str] = ()) -> (
-        list[SimilarCase]
-    ):
+    def search_case(
+        self, case: Case, *, top: int = 10, exclude_pmids: Iterable[str] = ()
+    ) -> list[SimilarCase]:
         """As :meth:`search`, for a phenopacket :class:`~rarecase.phenopacket.model.Case`."""
         return self.search(
             [str(f.term.id) for f in case.observed],
@@ -405,9 +405,7 @@ class CaseIndex:
         """The query's closure weights over its norm, dense over terms."""
         vector = np.zeros(len(self.weights))
         if len(query.present):
-            closure = np.unique(
-                np.concatenate([self.kb.ancestors(int(t)) for t in query.present])
-            )
+            closure = np.unique(np.concatenate([self.kb.ancestors(int(t)) for t in query.present]))
             vector[closure] = self.weights[closure]
             norm = float(np.sqrt(np.sum(vector * vector)))
             if norm > 0:
@@ -469,15 +467,11 @@ class CaseIndex:
                 counts = np.diff(sub.indptr)
                 owner = np.repeat(np.arange(len(block)), counts)
                 w = self.weights[sub.indices]
-                against = np.bincount(
-                    owner, w * below_excluded[sub.indices], minlength=len(block)
-                )
+                against = np.bincount(owner, w * below_excluded[sub.indices], minlength=len(block))
                 total = np.bincount(owner, w, minlength=len(block))
                 conflict_c = np.divide(against, total, out=np.zeros(len(block)), where=total > 0)
             cosines[start : start + len(block)] = cos
-            out[start : start + len(block)] = cos - CONFLICT_PENALTY * (
-                conflict_q + conflict_c
-            ) / 2
+            out[start : start + len(block)] = cos - CONFLICT_PENALTY * (conflict_q + conflict_c) / 2
         return out, cosines
 
     def _ranked(
@@ -523,18 +517,13 @@ class CaseIndex:
                 found.append(SharedFinding(self._term(t), self._term(s), self._term(t), kind))
                 continue
             mine = set(kb.ancestors(t).tolist())
-            best: tuple[float, int, int] | None = None
-            for s in stored:
-                for a in mine & stored_ancestors[s]:
-                    if w[a] > 0 and (best is None or (w[a], -a, -s) > (best[0], -best[1], -best[2])):
-                        best = (float(w[a]), a, s)
-            if best is not None:
+            # The most informative common ancestor (lowest index, then stored term, on ties).
+            pairs = [(a, s) for s in stored for a in mine & stored_ancestors[s] if w[a] > 0]
+            if pairs:
+                a, s = min(pairs, key=lambda pair: (-w[pair[0]], pair[0], pair[1]))
                 found.append(
                     SharedFinding(
-                        self._term(t),
-                        self._term(best[2]),
-                        self._term(best[1]),
-                        MatchKind.COMMON_ANCESTOR,
+                        self._term(t), self._term(s), self._term(a), MatchKind.COMMON_ANCESTOR
                     )
                 )
         return tuple(found)
@@ -565,7 +554,7 @@ def term_weights(kb: KnowledgeBase) -> np.ndarray:
     """Per term, its weight in case vectors: its IC under Phenotypic abnormality, else 0.
 
     >>> w = term_weights(kb)
-    >>> w[kb.index("HP:0000118")], bool(w[kb.index("HP:0001250")] > 0)
+    >>> float(w[kb.index("HP:0000118")]), bool(w[kb.index("HP:0001250")] > 0)
     (0.0, True)
     """
     mask = kb.subontology_mask(Subontology.PHENOTYPIC_ABNORMALITY)

@@ -175,9 +175,9 @@ def _matrix(rows: list[np.ndarray], cols: list[np.ndarray], n: int, n_terms: int
     return m
 
 
-def _consistent(present: sp.csr_array, excluded: sp.csr_array, ancestors: sp.csr_array) -> (
-    sp.csr_array
-):
+def _consistent(
+    present: sp.csr_array, excluded: sp.csr_array, ancestors: sp.csr_array
+) -> sp.csr_array:
     closure = sp.csr_array(present @ sp.csr_array(ancestors, dtype=np.float32))
     closure.data[:] = 1.0
     clash = excluded.multiply(closure)
