@@ -145,13 +145,12 @@ class NoveltyReport:
     max_size: int = MAX_SIZE
 
     def to_json(self) -> dict[str, Any]:
+        """The report as JSON: exactly ``key_findings``, ``matching_cases`` and
+        ``unprecedented`` (the corpus size and name are in :meth:`to_text`)."""
         return {
             "key_findings": [f.to_json() for f in self.key_findings],
             "matching_cases": [c.to_json() for c in self.matching_cases],
             "unprecedented": [u.to_json() for u in self.unprecedented],
-            "n_cases": self.n_cases,
-            "n_unprecedented": self.n_unprecedented,
-            "corpus": self.corpus,
         }
 
     def to_text(self) -> str:

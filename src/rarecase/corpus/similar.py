@@ -310,14 +310,19 @@ class CaseIndex:
         top: int = 10,
         exclude_pmids: Iterable[str] = (),
         candidates: int = CANDIDATES,
+        postings: int | None = None,
     ) -> list[SimilarCase]:
         """The ``top`` stored cases most similar to a case with these present and excluded
         terms (ids or term indices), leaving out the publications in ``exclude_pmids``.
 
+        ``candidates`` cases are scored exactly, chosen by reading at most ``postings`` postings
+        (default: one per stored case, at least ``MIN_POSTINGS``).
+
         Unknown ids raise :class:`~rarecase.errors.UnknownTermError` naming the fix: a query is
         user input, and a silently shortened query would mislead."""
         query = self._query(present, excluded)
-        rows = self._candidates(query, candidates)
+        budget = max(MIN_POSTINGS, len(self)) if postings is None else postings
+        rows = self._candidates(query, candidates, budget)
         return self._ranked(query, rows, top, exclude_pmids)
 
     def search_exhaustive(
@@ -412,7 +417,7 @@ class CaseIndex:
                 vector /= norm
         return vector
 
-    def _candidates(self, query: _Query, wanted: int) -> np.ndarray:
+    def _candidates(self, query: _Query, wanted: int, budget: int) -> np.ndarray:
         """Rows worth scoring exactly: the best partial cosines over the rarest closure terms."""
         vector = self._query_vector(query)
         terms = np.flatnonzero(vector)
@@ -421,7 +426,6 @@ class CaseIndex:
         ptr = self.postings.indptr
         sizes = ptr[terms + 1] - ptr[terms]
         order = np.argsort(sizes, kind="stable")
-        budget = max(MIN_POSTINGS, len(self))
         spent = np.cumsum(sizes[order])
         keep = order[: max(3, int(np.searchsorted(spent, budget, side="right")))]
         chosen = terms[keep]
