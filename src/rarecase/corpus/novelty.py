@@ -321,9 +321,9 @@ def _key_findings(
     x_ancestors = {t: set(kb.ancestors(t).tolist()) for t in x}
     key_p = [t for t in p if not any(t in p_ancestors[o] for o in p if o != t)]
     above_present = set().union(*p_ancestors.values()) if p else set()
-    key_x = [
-        t for t in x if t not in above_present and not any(o in x_ancestors[t] for o in x if o != t)
-    ]
+    # Contradictions go first, so that a dropped exclusion does not make another one redundant.
+    consistent = [t for t in x if t not in above_present]
+    key_x = [t for t in consistent if not any(o in x_ancestors[t] for o in consistent if o != t)]
     findings: list[Finding] = []
     bitsets: list[int] = []
     for d in diseases:
