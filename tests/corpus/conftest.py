@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from rarecase.corpus.store import CaseStore
+from rarecase.ontology import KnowledgeBase, load
 
 # ------------------------------------------------------------------------- PostgreSQL server
 
@@ -146,3 +147,16 @@ def store(store_url: str) -> Iterator[CaseStore]:
 def sqlite_store(tmp_path: Path) -> Iterator[CaseStore]:
     with CaseStore.open(f"sqlite:///{tmp_path / 'cases.sqlite'}") as opened:
         yield opened
+
+
+# -- similar-case index and novelty ------------------------------------------------------------
+TINY_HPO = Path(__file__).parent.parent / "diagnose" / "data" / "tiny_hpo"
+
+
+@pytest.fixture(scope="session")
+def tiny_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    """The synthetic HPO excerpt of the diagnosis tests (tests/diagnose/data/tiny_hpo):
+    All > Phenotypic abnormality > nervous system (Seizure > Focal-onset / Generalized-onset
+    seizure; Ataxia), skeletal system (Scoliosis, Short stature), eye (Cataract); Seizure has the
+    alt id HP:0001275, HP:0000284 is obsolete, replaced by HP:0000478 (Abnormality of the eye)."""
+    return load(TINY_HPO, cache_dir=tmp_path_factory.mktemp("corpus-tiny-cache"))

@@ -1,0 +1,625 @@
+"""The similar-case index: the stored cases most like a query case, by phenotype.
+
+A case is its present terms with all their ancestors (its *closure*) in the phenotypic-abnormality
+branch; "Phenotypic abnormality" (HP:0000118) and the terms above it say nothing and carry no
+weight. Each closure term weighs its information content ``w(t) = IC(t)`` (from the disease
+annotations). The score of a stored case ``c`` for a query ``q`` is::
+
+    cos(q, c) = sum_{t in Q ∩ C} w(t)² / (||Q|| · ||C||),   ||X|| = sqrt(sum_{t in X} w(t)²)
+    score     = cos(q, c) - CONFLICT_PENALTY · (conflict_q + conflict_c) / 2
+
+with ``Q`` and ``C`` the two closures. The cosine over closures is ontology-aware (a stored case
+with a more specific term holds every ancestor of the query's term, and a shared ancestor counts
+by how informative it is) and, being normalised, keeps a case with 40 terms from winning by
+volume. ``conflict_q`` is the IC-weighted share of the query's present terms that the stored case
+records absent — a present term ``t`` conflicts when the stored case excludes ``t`` or an ancestor
+of ``t`` (lacking ``x``, the patient lacks everything below it) — and ``conflict_c`` the same for
+the stored case's present terms against the query's excluded terms. Both shares lie in [0, 1], as
+the cosine does; with ``CONFLICT_PENALTY = 1`` a stored case that contradicts every finding of the
+query loses half a point, one that contradicts one of ten equal findings loses 0.05.
+
+Search runs in two steps. Candidates come from sparse postings (per term, the cases whose closure
+holds it, with their normalised weight): the query's closure terms, rarest first, are summed into
+a partial cosine until a budget of postings is spent, so the very common low-IC terms ("Abnormality
+of the nervous system") that would touch most of the corpus and move the score little are left
+out. The best few thousand candidates are then scored exactly, conflicts included. Ties fall to
+the case id, so results are deterministic.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from typing import Any, Final
+
+import numpy as np
+import scipy.sparse as sp
+
+from rarecase.corpus.records import CaseRecord, NamedDisease
+from rarecase.errors import InputError, UnknownTermError
+from rarecase.ontology.ids import PHENOTYPIC_ABNORMALITY, Subontology
+from rarecase.ontology.knowledge import KnowledgeBase
+from rarecase.phenopacket.model import Case
+
+#: How much a full contradiction costs, against a cosine in [0, 1] (see the module docstring).
+CONFLICT_PENALTY: Final = 1.0
+#: Candidates scored exactly per query; the rest of the corpus is ranked by the partial cosine.
+CANDIDATES: Final = 2000
+#: Postings read per query for candidates: at least this many, or one per stored case.
+MIN_POSTINGS: Final = 200_000
+#: Cases scored per block by the exhaustive search (bounds its memory).
+_BLOCK: Final = 50_000
+
+TermInput = str | int
+
+
+class MatchKind(StrEnum):
+    """How a query finding is found in a stored case."""
+
+    EXACT = "exact"  # the stored case has the very term
+    MORE_SPECIFIC = "more_specific"  # the stored case has a term below it
+    COMMON_ANCESTOR = "common_ancestor"  # they share only an ancestor of the query's term
+
+
+class ConflictSide(StrEnum):
+    """Which side records as absent what the other has."""
+
+    STORED_EXCLUDES = "stored_excludes"  # the query has a term the stored case excludes
+    QUERY_EXCLUDES = "query_excludes"  # the stored case has a term the query excludes
+
+
+@dataclass(frozen=True, slots=True)
+class LabeledTerm:
+    """An HPO term as shown to a reader: its id and label."""
+
+    id: str
+    label: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"id": self.id, "label": self.label}
+
+
+@dataclass(frozen=True, slots=True)
+class SharedFinding:
+    """A query finding seen in a stored case: the query's term, the stored term it matched
+    through, and the term they share (the query's own term, or a common ancestor)."""
+
+    query: LabeledTerm
+    stored: LabeledTerm
+    common: LabeledTerm
+    kind: MatchKind
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "query": self.query.to_json(),
+            "stored": self.stored.to_json(),
+            "common": self.common.to_json(),
+            "kind": self.kind.value,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """A present term of one side under (or equal to) an excluded term of the other."""
+
+    present: LabeledTerm
+    excluded: LabeledTerm
+    side: ConflictSide
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "present": self.present.to_json(),
+            "excluded": self.excluded.to_json(),
+            "side": self.side.value,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarCase:
+    """One hit: the stored case, its publication and diagnoses, its score and the reasons."""
+
+    id: str
+    pmid: str
+    diseases: tuple[NamedDisease, ...]
+    score: float
+    shared: tuple[SharedFinding, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "pmid": self.pmid,
+            "diseases": [{"id": d.id, "label": d.label} for d in self.diseases],
+            "score": round(self.score, 6),
+            "shared": [s.to_json() for s in self.shared],
+            "conflicts": [c.to_json() for c in self.conflicts],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """A query as indices: its present and excluded terms (weighted phenotype terms only)."""
+
+    present: np.ndarray
+    excluded: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class CaseIndex:
+    """Stored cases as sparse matrices over term indices, for similar-case search and novelty.
+
+    Build it once with :meth:`build` and keep it, like the knowledge base.
+
+    >>> from rarecase.corpus import CaseRecord
+    >>> index = CaseIndex.build(kb, [
+    ...     CaseRecord("a", "PMID:1", present=("HP:0001250",)),
+    ...     CaseRecord("b", "PMID:2", present=("HP:0010646", "HP:9999999"))])
+    >>> [(hit.id, round(hit.score, 3)) for hit in index.search(["HP:0010646"])]
+    [('b', 1.0)]
+    >>> dict(index.dropped)
+    {'HP:9999999': 1}
+    """
+
+    kb: KnowledgeBase
+    ids: tuple[str, ...]
+    pmids: tuple[str, ...]
+    diseases: tuple[tuple[NamedDisease, ...], ...]
+    #: cases x terms, the stored present / excluded terms (data unused; int32 indices)
+    present: sp.csr_array
+    excluded: sp.csr_array
+    #: cases x terms (CSC: per term its postings), the closure weights over each case's norm
+    postings: sp.csc_array
+    #: per case, the norm of its closure weights (0 when it has no weighted term)
+    norms: np.ndarray
+    #: per term, its weight: IC under Phenotypic abnormality, 0 for it and everything else
+    weights: np.ndarray
+    #: term ids this release does not know, with how often the cases used them
+    dropped: Mapping[str, int] = field(default_factory=dict)
+    #: alt and obsolete ids read as their replacement, with how often
+    remapped: Mapping[str, int] = field(default_factory=dict)
+    #: what the cases are, for citing ("phenopacket-store"); empty when unnamed
+    name: str = ""
+
+    # -- building ---------------------------------------------------------------------------
+    @classmethod
+    def build(
+        cls, kb: KnowledgeBase, records: Sequence[CaseRecord], *, name: str = ""
+    ) -> CaseIndex:
+        """Index ``records``: ids mapped to this HPO release (alt and obsolete ids to their
+        replacement), unknown ones dropped and counted, terms outside the phenotypic-abnormality
+        branch left out (they do not describe what a patient shows)."""
+        resolved: dict[str, int] = {}
+        dropped: Counter[str] = Counter()
+        remapped: Counter[str] = Counter()
+        weights = term_weights(kb)
+        root = _root(kb)
+
+        def index_of(term: str) -> int:
+            found = resolved.get(term)
+            if found is None:
+                try:
+                    found, remap = kb.resolve(term)
+                except (UnknownTermError, InputError):
+                    found = -1
+                else:
+                    if remap is not None:
+                        found = -3 - found  # remember the remap, to count every use
+                resolved[term] = found
+            if found == -1:
+                dropped[term] += 1
+                return -1
+            if found <= -3:
+                remapped[term] += 1
+                found = -3 - found
+            return found if weights[found] > 0 or found == root else -1
+
+        present_rows: list[list[int]] = []
+        excluded_rows: list[list[int]] = []
+        for record in records:
+            present_rows.append(_unique(index_of(t) for t in record.present))
+            excluded_rows.append(_unique(index_of(t) for t in record.excluded))
+        return cls.from_indices(
+            kb,
+            tuple(r.id for r in records),
+            tuple(r.pmid for r in records),
+            tuple(_labelled(kb, r.diseases) for r in records),
+            _rows_matrix(present_rows, len(kb)),
+            _rows_matrix(excluded_rows, len(kb)),
+            dropped=dict(dropped),
+            remapped=dict(remapped),
+            name=name,
+        )
+
+    @classmethod
+    def from_indices(
+        cls,
+        kb: KnowledgeBase,
+        ids: tuple[str, ...],
+        pmids: tuple[str, ...],
+        diseases: tuple[tuple[NamedDisease, ...], ...],
+        present: sp.csr_array,
+        excluded: sp.csr_array,
+        *,
+        dropped: Mapping[str, int] | None = None,
+        remapped: Mapping[str, int] | None = None,
+        name: str = "",
+    ) -> CaseIndex:
+        """Index cases already read as term indices (cases x terms CSR matrices): the fast path
+        for large synthetic corpora, which :meth:`build` also ends in."""
+        n = len(ids)
+        if not (len(pmids) == len(diseases) == present.shape[0] == excluded.shape[0] == n):
+            raise ValueError("ids, pmids, diseases and both matrices must have one row per case")
+        weights = term_weights(kb)
+        # The root as an exclusion still says something: "no phenotypic abnormality".
+        present = _clean(present, weights, len(kb), -1)
+        excluded = _clean(excluded, weights, len(kb), _root(kb))
+        blocks = [
+            _closure(kb, present[start : min(start + _BLOCK, n)], weights)
+            for start in range(0, n, _BLOCK)
+        ]
+        closure = sp.vstack(blocks, format="csr") if blocks else sp.csr_array((0, len(kb)))
+        values = weights[closure.indices]
+        squares = np.bincount(
+            np.repeat(np.arange(n), np.diff(closure.indptr)), values * values, minlength=n
+        )
+        norms = np.sqrt(squares)
+        scale = np.repeat(
+            np.where(norms > 0, 1.0 / np.maximum(norms, 1e-300), 0.0), np.diff(closure.indptr)
+        )
+        normalised = sp.csr_array(
+            ((values * scale).astype(np.float32), closure.indices, closure.indptr),
+            shape=closure.shape,
+        )
+        postings = sp.csc_array(normalised)
+        postings.indices = postings.indices.astype(np.int32, copy=False)
+        return cls(
+            kb,
+            ids,
+            pmids,
+            diseases,
+            present,
+            excluded,
+            postings,
+            norms,
+            weights,
+            dict(dropped or {}),
+            dict(remapped or {}),
+            name,
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held in the index's arrays (the id and PMID strings not counted)."""
+        total = self.norms.nbytes + self.weights.nbytes
+        for m in (self.present, self.excluded, self.postings):
+            total += m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
+        return int(total)
+
+    # -- queries -----------------------------------------------------------------------------
+    def search(
+        self,
+        present: Sequence[TermInput],
+        excluded: Sequence[TermInput] = (),
+        *,
+        top: int = 10,
+        exclude_pmids: Iterable[str] = (),
+        candidates: int = CANDIDATES,
+        postings: int | None = None,
+    ) -> list[SimilarCase]:
+        """The ``top`` stored cases most similar to a case with these present and excluded
+        terms (ids or term indices), leaving out the publications in ``exclude_pmids``.
+
+        ``candidates`` cases are scored exactly, chosen by reading at most ``postings`` postings
+        (default: one per stored case, at least ``MIN_POSTINGS``).
+
+        Unknown ids raise :class:`~rarecase.errors.UnknownTermError` naming the fix: a query is
+        user input, and a silently shortened query would mislead."""
+        query = self._query(present, excluded)
+        budget = max(MIN_POSTINGS, len(self)) if postings is None else postings
+        rows = self._candidates(query, candidates, budget)
+        return self._ranked(query, rows, top, exclude_pmids)
+
+    def search_exhaustive(
+        self,
+        present: Sequence[TermInput],
+        excluded: Sequence[TermInput] = (),
+        *,
+        top: int = 10,
+        exclude_pmids: Iterable[str] = (),
+    ) -> list[SimilarCase]:
+        """As :meth:`search`, with the exact score of every stored case (for measuring recall)."""
+        query = self._query(present, excluded)
+        return self._ranked(query, np.arange(len(self)), top, exclude_pmids)
+
+    def search_case(
+        self, case: Case, *, top: int = 10, exclude_pmids: Iterable[str] = ()
+    ) -> list[SimilarCase]:
+        """As :meth:`search`, for a phenopacket :class:`~rarecase.phenopacket.model.Case`."""
+        return self.search(
+            [str(f.term.id) for f in case.observed],
+            [str(f.term.id) for f in case.excluded],
+            top=top,
+            exclude_pmids=exclude_pmids,
+        )
+
+    def scores(
+        self, present: Sequence[TermInput], excluded: Sequence[TermInput] = ()
+    ) -> np.ndarray:
+        """The exact score of every stored case, in index order."""
+        query = self._query(present, excluded)
+        return self._exact(query, np.arange(len(self)))[0]
+
+    # -- which cases show a finding (for the novelty check) ---------------------------------
+    def rows_with(self, term: int) -> np.ndarray:
+        """Rows of the cases that show ``term`` (an index): it or a more specific term."""
+        if self.weights[term] > 0:
+            ptr = self.postings.indptr
+            return np.asarray(self.postings.indices[ptr[term] : ptr[term + 1]], dtype=np.int64)
+        if term == _root(self.kb):  # every case with a phenotypic abnormality
+            return np.flatnonzero(np.diff(self.present.indptr) > 0)
+        return np.zeros(0, dtype=np.int64)
+
+    def rows_without(self, term: int) -> np.ndarray:
+        """Rows of the cases that record ``term`` absent: they exclude it or a term above it
+        (lacking that, they lack everything below), and do not have it present (which a
+        consistent case cannot; an inconsistent one says nothing either way)."""
+        m = self._excluded_postings
+        above = self.kb.ancestors(term)
+        rows = np.unique(np.concatenate([m.indices[m.indptr[a] : m.indptr[a + 1]] for a in above]))
+        return np.setdiff1d(rows.astype(np.int64), self.rows_with(term), assume_unique=True)
+
+    def rows_with_disease(self, disease: str) -> np.ndarray:
+        """Rows of the cases diagnosed with ``disease`` (the exact id)."""
+        return np.array(self._disease_rows.get(disease, []), dtype=np.int64)
+
+    @cached_property
+    def _excluded_postings(self) -> sp.csc_array:
+        return sp.csc_array(self.excluded)
+
+    @cached_property
+    def _disease_rows(self) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for row, diseases in enumerate(self.diseases):
+            for d in dict.fromkeys(d.id for d in diseases):
+                found.setdefault(d, []).append(row)
+        return found
+
+    # -- internals ---------------------------------------------------------------------------
+    @cached_property
+    def _ancestors(self) -> sp.csr_array:
+        return sp.csr_array(self.kb.ancestor_matrix, dtype=np.float32)
+
+    def _query(self, present: Sequence[TermInput], excluded: Sequence[TermInput]) -> _Query:
+        def indices(terms: Sequence[TermInput], keep_root: bool) -> np.ndarray:
+            found = []
+            for term in terms:
+                i = self.kb.index(term) if isinstance(term, int) else self.kb.resolve(term)[0]
+                if self.weights[i] > 0 or (keep_root and i == _root(self.kb)):
+                    found.append(i)
+            return np.array(_unique(found), dtype=np.int64)
+
+        return _Query(indices(present, False), indices(excluded, True))
+
+    def _query_vector(self, query: _Query) -> np.ndarray:
+        """The query's closure weights over its norm, dense over terms."""
+        vector = np.zeros(len(self.weights))
+        if len(query.present):
+            closure = np.unique(np.concatenate([self.kb.ancestors(int(t)) for t in query.present]))
+            vector[closure] = self.weights[closure]
+            norm = float(np.sqrt(np.sum(vector * vector)))
+            if norm > 0:
+                vector /= norm
+        return vector
+
+    def _candidates(self, query: _Query, wanted: int, budget: int) -> np.ndarray:
+        """Rows worth scoring exactly: the best partial cosines over the rarest closure terms."""
+        vector = self._query_vector(query)
+        terms = np.flatnonzero(vector)
+        if len(terms) == 0 or len(self) == 0:
+            return np.zeros(0, dtype=np.int64)
+        ptr = self.postings.indptr
+        sizes = ptr[terms + 1] - ptr[terms]
+        order = np.argsort(sizes, kind="stable")
+        spent = np.cumsum(sizes[order])
+        keep = order[: max(3, int(np.searchsorted(spent, budget, side="right")))]
+        chosen = terms[keep]
+        rows = np.concatenate([self.postings.indices[ptr[t] : ptr[t + 1]] for t in chosen])
+        values = np.concatenate(
+            [self.postings.data[ptr[t] : ptr[t + 1]] * vector[t] for t in chosen]
+        )
+        partial = np.bincount(rows, values, minlength=len(self))
+        hit = np.flatnonzero(partial)
+        if len(hit) > wanted:
+            hit = hit[np.argpartition(-partial[hit], wanted - 1)[:wanted]]
+        return hit
+
+    def _exact(self, query: _Query, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Exact scores of ``rows`` (see the module docstring) and their cosines, in blocks."""
+        out = np.zeros(len(rows))
+        cosines = np.zeros(len(rows))
+        vector = self._query_vector(query) * self.weights  # w(t)² / ||Q|| on the closure
+        ancestors = self._ancestors
+        q_weights = self.weights[query.present]
+        q_total = float(q_weights.sum())
+        # Query present terms as rows of their ancestors: hit when the case excludes one.
+        q_ancestors = sp.csr_array(ancestors[query.present].T)
+        below_excluded = np.zeros(len(self.weights), dtype=bool)
+        for x in query.excluded:
+            below_excluded[self.kb.descendants(int(x))] = True
+        for start in range(0, len(rows), _BLOCK):
+            block = rows[start : start + _BLOCK]
+            sub = self.present[block]
+            closure = sp.csr_array(sub.astype(np.float32) @ ancestors)
+            closure.data[:] = 1.0
+            dot = closure @ vector
+            norms = self.norms[block]
+            cos = np.divide(dot, norms, out=np.zeros(len(block)), where=norms > 0)
+            conflict_q = np.zeros(len(block))
+            if q_total > 0:
+                hits = self.excluded[block].astype(np.float32) @ q_ancestors
+                hits = sp.csr_array(hits)
+                hits.data = (hits.data > 0).astype(np.float32)
+                conflict_q = (hits @ q_weights) / q_total
+            conflict_c = np.zeros(len(block))
+            if below_excluded.any() and sub.nnz:
+                counts = np.diff(sub.indptr)
+                owner = np.repeat(np.arange(len(block)), counts)
+                w = self.weights[sub.indices]
+                against = np.bincount(owner, w * below_excluded[sub.indices], minlength=len(block))
+                total = np.bincount(owner, w, minlength=len(block))
+                conflict_c = np.divide(against, total, out=np.zeros(len(block)), where=total > 0)
+            cosines[start : start + len(block)] = cos
+            out[start : start + len(block)] = cos - CONFLICT_PENALTY * (conflict_q + conflict_c) / 2
+        return out, cosines
+
+    def _ranked(
+        self, query: _Query, rows: np.ndarray, top: int, exclude_pmids: Iterable[str]
+    ) -> list[SimilarCase]:
+        left_out = set(exclude_pmids)
+        if left_out:
+            rows = np.array([r for r in rows.tolist() if self.pmids[r] not in left_out], np.int64)
+        if len(rows) == 0 or top <= 0:
+            return []
+        scores, cosines = self._exact(query, rows)
+        # A case that shares no weighted term is not similar, whatever its conflicts.
+        shared = np.flatnonzero(cosines > 0)
+        order = sorted(shared.tolist(), key=lambda k: (-scores[k], self.ids[rows[k]]))
+        return [self._hit(query, int(rows[k]), float(scores[k])) for k in order[:top]]
+
+    def _hit(self, query: _Query, row: int, score: float) -> SimilarCase:
+        return SimilarCase(
+            self.ids[row],
+            self.pmids[row],
+            self.diseases[row],
+            score,
+            self._shared(query, row),
+            self._conflicts(query, row),
+        )
+
+    def _term(self, i: int) -> LabeledTerm:
+        return LabeledTerm(str(self.kb.term_id(i)), self.kb.label(i))
+
+    def _row(self, matrix: sp.csr_array, row: int) -> list[int]:
+        return [int(t) for t in matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]]]
+
+    def _shared(self, query: _Query, row: int) -> tuple[SharedFinding, ...]:
+        kb, w = self.kb, self.weights
+        stored = self._row(self.present, row)
+        stored_ancestors = {s: set(kb.ancestors(s).tolist()) for s in stored}
+        found = []
+        for t in query.present.tolist():
+            below = [s for s in stored if t in stored_ancestors[s]]
+            if below:
+                s = t if t in below else max(below, key=lambda s: (w[s], -s))
+                kind = MatchKind.EXACT if s == t else MatchKind.MORE_SPECIFIC
+                found.append(SharedFinding(self._term(t), self._term(s), self._term(t), kind))
+                continue
+            mine = set(kb.ancestors(t).tolist())
+            # The most informative common ancestor (lowest index, then stored term, on ties).
+            pairs = [(a, s) for s in stored for a in mine & stored_ancestors[s] if w[a] > 0]
+            if pairs:
+                a, s = min(pairs, key=lambda pair: (-w[pair[0]], pair[0], pair[1]))
+                found.append(
+                    SharedFinding(
+                        self._term(t), self._term(s), self._term(a), MatchKind.COMMON_ANCESTOR
+                    )
+                )
+        return tuple(found)
+
+    def _conflicts(self, query: _Query, row: int) -> tuple[Conflict, ...]:
+        kb = self.kb
+        found = []
+        stored_excluded = self._row(self.excluded, row)
+        for t in query.present.tolist():
+            above = set(kb.ancestors(t).tolist())
+            found += [
+                Conflict(self._term(t), self._term(x), ConflictSide.STORED_EXCLUDES)
+                for x in stored_excluded
+                if x in above
+            ]
+        query_excluded = query.excluded.tolist()
+        for s in self._row(self.present, row):
+            above = set(kb.ancestors(s).tolist())
+            found += [
+                Conflict(self._term(s), self._term(x), ConflictSide.QUERY_EXCLUDES)
+                for x in query_excluded
+                if x in above
+            ]
+        return tuple(found)
+
+
+def term_weights(kb: KnowledgeBase) -> np.ndarray:
+    """Per term, its weight in case vectors: its IC under Phenotypic abnormality, else 0.
+
+    >>> w = term_weights(kb)
+    >>> float(w[kb.index("HP:0000118")]), bool(w[kb.index("HP:0001250")] > 0)
+    (0.0, True)
+    """
+    mask = kb.subontology_mask(Subontology.PHENOTYPIC_ABNORMALITY)
+    weights = np.where(mask, np.asarray(kb.information_content, dtype=np.float64), 0.0)
+    if kb.is_current(PHENOTYPIC_ABNORMALITY):
+        weights[kb.index(PHENOTYPIC_ABNORMALITY)] = 0.0
+    return np.maximum(weights, 0.0)
+
+
+def _root(kb: KnowledgeBase) -> int:
+    """The index of Phenotypic abnormality, -1 in an excerpt without it."""
+    return kb.index(PHENOTYPIC_ABNORMALITY) if kb.is_current(PHENOTYPIC_ABNORMALITY) else -1
+
+
+def _unique(values: Iterable[int]) -> list[int]:
+    return [v for v in dict.fromkeys(values) if v >= 0]
+
+
+def _rows_matrix(rows: list[list[int]], n_terms: int) -> sp.csr_array:
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(r) for r in rows])
+    indices = np.fromiter((t for r in rows for t in r), dtype=np.int32, count=int(indptr[-1]))
+    data = np.ones(len(indices), dtype=bool)
+    return sp.csr_array((data, indices, indptr), shape=(len(rows), n_terms))
+
+
+def _clean(matrix: sp.csr_array, weights: np.ndarray, n_terms: int, root: int) -> sp.csr_array:
+    """Rows of weighted terms only (and the branch root ``root``, -1 for none), 0/1, int32."""
+    m = sp.csr_array(matrix, shape=(matrix.shape[0], n_terms), copy=True)
+    m.sum_duplicates()
+    coo = m.tocoo()
+    keep = (weights[coo.col] > 0) | (coo.col == root)
+    out = sp.csr_array(
+        (np.ones(int(keep.sum()), dtype=bool), (coo.row[keep], coo.col[keep])),
+        shape=(m.shape[0], n_terms),
+    )
+    out.sort_indices()
+    out.indices = out.indices.astype(np.int32, copy=False)
+    return out
+
+
+def _closure(kb: KnowledgeBase, present: sp.csr_array, weights: np.ndarray) -> sp.csr_array:
+    """Rows of each case's weighted closure terms (0/1)."""
+    ancestors = sp.csr_array(kb.ancestor_matrix, dtype=np.float32)
+    closure = sp.csr_array(present.astype(np.float32) @ ancestors)
+    keep = weights[closure.indices] > 0
+    closure.data = keep.astype(np.float32)
+    closure.eliminate_zeros()
+    closure.sort_indices()
+    return closure
+
+
+def _labelled(kb: KnowledgeBase, diseases: tuple[NamedDisease, ...]) -> tuple[NamedDisease, ...]:
+    """Diseases with their label, taken from HPO's annotations where the record gave none."""
+    out = []
+    for d in diseases:
+        label = d.label
+        if not label:
+            try:
+                label = kb.disease(d.id).name
+            except UnknownTermError:
+                label = ""
+        out.append(NamedDisease(d.id, label))
+    return tuple(out)
