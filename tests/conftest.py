@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,3 +42,16 @@ def annotate_text(recognizer):
         return [m for m in recognizer.annotate(document) if not m.nested]
 
     return run
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _case_store_of_the_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Commands that open the default case store open one of this session, never the user's
+    (tests that need their own set RARECASE_DB themselves)."""
+    before = os.environ.get("RARECASE_DB")
+    os.environ["RARECASE_DB"] = str(tmp_path_factory.mktemp("store") / "cases.sqlite")
+    yield
+    if before is None:
+        os.environ.pop("RARECASE_DB", None)
+    else:
+        os.environ["RARECASE_DB"] = before

@@ -18,7 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from rarecase._version import __version__
-from rarecase.corpus.ingest import open_store
+from rarecase.corpus.ingest import corpus_name, open_store
+from rarecase.corpus.similar import CaseIndex
 from rarecase.corpus.store import CaseStore, IngestReport
 from rarecase.diagnose import (
     DEFAULT_MODEL,
@@ -84,6 +85,7 @@ class Settings:
         self._recognizer: Recognizer | None = None
         self._profiles: DiseaseProfiles | None = None
         self._stores: dict[str | None, CaseStore] = {}
+        self._index: tuple[tuple[str, int], CaseIndex] | None = None
         # the published cases the disease profiles learn from: the bundled ones (None), a
         # file, or none at all (False)
         self.published: Path | bool | None = None
@@ -101,9 +103,7 @@ class Settings:
         path = self.published if isinstance(self.published, Path) else None
         return read_published(self.kb, path)
 
-    def store(
-        self, url: str | None, *, seed: bool = True
-    ) -> tuple[CaseStore, IngestReport | None]:
+    def store(self, url: str | None, *, seed: bool = True) -> tuple[CaseStore, IngestReport | None]:
         """The case store at ``url`` (default: the user's), opened once per run; a store never
         seeded gets the bundled corpus first, and the report of that says so."""
         if url in self._stores:
@@ -111,6 +111,14 @@ class Settings:
         store, seeded = open_store(url, self.kb, seed=seed)
         self._stores[url] = store
         return store, seeded
+
+    def case_index(self, store: CaseStore) -> CaseIndex:
+        """The similar-case index of ``store``, built once per run (and again if it changed)."""
+        key = (store.url, store.generation)
+        if self._index is None or self._index[0] != key:
+            index = CaseIndex.build(self.kb, store.records(), name=corpus_name(store))
+            self._index = (key, index)
+        return self._index[1]
 
     def close(self) -> None:
         for store in self._stores.values():
@@ -658,9 +666,25 @@ def analyze(
     top: Annotated[
         int, typer.Option("--top", "-n", min=0, help="Diagnoses to rank (0: none).")
     ] = 5,
+    similar: Annotated[
+        int,
+        typer.Option(
+            "--similar",
+            min=0,
+            help="Closest stored cases to list, with the novelty check (0: neither; the case "
+            "store is then not opened).",
+        ),
+    ] = 5,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", envvar="RARECASE_DB", show_envvar=True, help="The case store (see corpus)."
+        ),
+    ] = None,
 ) -> None:
     """The whole chain on one case report: mentions with status and subject, the patient's
-    case, and the diseases that best explain the patient's findings."""
+    case, the diseases that best explain the patient's findings, the closest published cases
+    and what about the case has not been reported before."""
     settings = _settings(ctx)
     documents = _read_documents(source)
     if not documents:
@@ -675,7 +699,14 @@ def analyze(
     ranker = (
         make_ranker(settings.profiles) if top and fmt is not AnalysisFormat.PHENOPACKET else None
     )
-    analysis = analysis_of(result, settings.kb, ranker=ranker, top=top)
+    index = None
+    if similar and fmt is not AnalysisFormat.PHENOPACKET:
+        from rarecase.cli_corpus import seeded_store
+
+        index = settings.case_index(seeded_store(settings, db))
+    analysis = analysis_of(
+        result, settings.kb, ranker=ranker, top=top, index=index, similar_top=similar
+    )
     if fmt is AnalysisFormat.JSON:
         _emit_json(analysis.to_json())
     elif fmt is AnalysisFormat.PHENOPACKET:

@@ -8,6 +8,7 @@ settings, consoles and error handling.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,8 +19,13 @@ from rich.text import Text
 
 from rarecase.cli import Settings, _emit_json, _settings, app, err, out
 from rarecase.corpus.ingest import add_sources
+from rarecase.corpus.novelty import novelty as novelty_of
+from rarecase.corpus.similar import ConflictSide, MatchKind, SharedFinding, SimilarCase
 from rarecase.corpus.store import DB_ENV, CaseStore, IngestReport
 from rarecase.errors import InputError
+from rarecase.phenopacket import read_phenopacket
+from rarecase.phenopacket.terms import split_marked
+from rarecase.pipeline import analyze as analyze_source
 
 corpus_app = typer.Typer(
     help="The case store: published cases that similar-case search and the novelty check read.",
@@ -274,3 +280,206 @@ def corpus_remove(
     if source is not None and removed == 0:
         err.print(f"rarecase: note: no stored case came from {source} (see rarecase corpus stats)")
         raise typer.Exit(1)
+
+
+# ------------------------------------------------------------------------------ similar, novelty
+class QueryFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseQuestion:
+    """A case as the store is asked about it: its findings, and its own publication (left out
+    of the answers, so a published case does not find itself)."""
+
+    name: str
+    present: tuple[str, ...]
+    excluded: tuple[str, ...]
+    diseases: tuple[str, ...]
+    pmid: str = ""
+
+
+def _question(
+    settings: Settings,
+    terms: list[str] | None,
+    phenopacket: Path | None,
+    text: Path | None,
+    command: str,
+) -> CaseQuestion:
+    given = sum((bool(terms), phenopacket is not None, text is not None))
+    if given != 1:
+        raise InputError(
+            command,
+            "give exactly one of: HPO ids (and disease ids), --phenopacket FILE, --text FILE",
+            f"e.g. rarecase {command} HP:0001083 HP:0002616 -HP:0001166",
+        )
+    kb = settings.kb
+    if phenopacket is not None:
+        case = read_phenopacket(phenopacket)
+        return CaseQuestion(
+            str(phenopacket),
+            tuple(str(f.term.id) for f in case.observed),
+            tuple(str(f.term.id) for f in case.excluded),
+            tuple(str(d.term.id) for d in case.diseases if not d.excluded),
+            case.pmids[0] if case.pmids else "",
+        )
+    if text is not None:
+        analysis = analyze_source(text, recognizer=settings.recognizer)
+        case = analysis.case
+        return CaseQuestion(
+            str(text),
+            tuple(str(f.term.id) for f in case.observed),
+            tuple(str(f.term.id) for f in case.excluded),
+            tuple(str(d.term.id) for d in case.diseases if not d.excluded),
+            f"PMID:{analysis.document.pmid}" if analysis.document.pmid else "",
+        )
+    observed, excluded = split_marked(terms or [])
+    diseases = tuple(t for t in observed if not t.upper().startswith("HP:"))
+    present = tuple(t for t in observed if t.upper().startswith("HP:"))
+    for ident in (*present, *excluded):
+        kb.resolve(ident, source=command)  # an unknown id is the user's mistake: say so now
+    return CaseQuestion(command, present, tuple(excluded), diseases)
+
+
+def _left_out(question: CaseQuestion, include_own: bool) -> tuple[str, ...]:
+    if question.pmid and not include_own:
+        err.print(
+            f"rarecase: note: cases of {question.pmid} (the case's own publication) left out; "
+            "--include-own keeps them"
+        )
+        return (question.pmid,)
+    return ()
+
+
+TermsArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="HPO ids ('-' or 'not:' marks an excluded one) and, for novelty, disease ids "
+        "(OMIM:…, ORPHA:…)."
+    ),
+]
+PhenopacketOption = Annotated[
+    Path | None, typer.Option("--phenopacket", help="The case as a phenopacket JSON file.")
+]
+TextOption = Annotated[
+    Path | None,
+    typer.Option("--text", help="The case as a case report (any format analyze reads)."),
+]
+IncludeOwnOption = Annotated[
+    bool,
+    typer.Option(
+        "--include-own", help="Keep the cases of the case's own publication (PMID) in the answer."
+    ),
+]
+
+
+@app.command(
+    context_settings={"ignore_unknown_options": True},
+    epilog="Examples: rarecase similar HP:0001083 HP:0002616 -HP:0001166 · "
+    "rarecase similar --phenopacket case.json --top 5 --format json",
+)
+def similar(
+    ctx: typer.Context,
+    terms: TermsArgument = None,
+    phenopacket: PhenopacketOption = None,
+    text: TextOption = None,
+    top: Annotated[int, typer.Option("--top", "-n", min=1, max=1000, help="Cases to list.")] = 10,
+    db: DbOption = None,
+    fmt: Annotated[QueryFormat, typer.Option("--format", "-f")] = QueryFormat.TEXT,
+    include_own: IncludeOwnOption = False,
+) -> None:
+    """The stored cases most similar to a case by phenotype, with what they share and what
+    contradicts it (a finding one side records absent)."""
+    settings = _settings(ctx)
+    question = _question(settings, terms, phenopacket, text, "similar")
+    if not question.present:
+        raise InputError(question.name, "no present phenotype to compare", "give HPO ids")
+    index = settings.case_index(seeded_store(settings, db))
+    hits = index.search(
+        question.present,
+        question.excluded,
+        top=top,
+        exclude_pmids=_left_out(question, include_own),
+    )
+    if fmt is QueryFormat.JSON:
+        _emit_json(
+            {
+                "query": {"present": list(question.present), "excluded": list(question.excluded)},
+                "cases": len(index),
+                "corpus": index.name,
+                "similar": [h.to_json() for h in hits],
+            }
+        )
+        return
+    print_similar(hits, len(index), index.name)
+
+
+def print_similar(hits: list[SimilarCase], n_cases: int, name: str) -> None:
+    where = f" ({name})" if name else ""
+    out.print(Text(f"Most similar of {n_cases:,} stored cases{where}", style="bold"))
+    for rank, hit in enumerate(hits, 1):
+        diagnosis = "; ".join(f"{d.label or d.id} ({d.id})" for d in hit.diseases) or "no diagnosis"
+        out.print(
+            Text.assemble(
+                f"{rank:>3}. ",
+                (hit.pmid or "no PMID", "bold cyan"),
+                f"  {hit.id}  ",
+                diagnosis,
+                (f"  score {hit.score:.3f}", "dim"),
+            )
+        )
+        shared = ", ".join(_shared_phrase(s) for s in hit.shared)
+        if shared:
+            out.print(Text(f"       + {shared}", style="green"))
+        for c in hit.conflicts:
+            whose = "it records" if c.side is ConflictSide.STORED_EXCLUDES else "the query records"
+            out.print(
+                Text(f"       - {c.present.label}: {whose} {c.excluded.label} absent", style="red")
+            )
+
+
+def _shared_phrase(shared: SharedFinding) -> str:
+    if shared.kind is MatchKind.EXACT:
+        return shared.query.label
+    if shared.kind is MatchKind.MORE_SPECIFIC:
+        return f"{shared.query.label} (as {shared.stored.label})"
+    return f"{shared.query.label} ~ {shared.stored.label} (both {shared.common.label})"
+
+
+@app.command(
+    context_settings={"ignore_unknown_options": True},
+    epilog="Examples: rarecase novelty HP:0001083 HP:0002616 -HP:0001166 · "
+    "rarecase novelty OMIM:154700 HP:0003467 · rarecase novelty --text report.txt",
+)
+def novelty(
+    ctx: typer.Context,
+    terms: TermsArgument = None,
+    phenopacket: PhenopacketOption = None,
+    text: TextOption = None,
+    db: DbOption = None,
+    fmt: Annotated[QueryFormat, typer.Option("--format", "-f")] = QueryFormat.TEXT,
+    include_own: IncludeOwnOption = False,
+    max_size: Annotated[
+        int, typer.Option("--max-size", min=1, max=4, help="Largest combination searched.")
+    ] = 3,
+) -> None:
+    """Has this combination of findings been reported? How many stored cases show all of the
+    case's key findings, and which smallest combinations none or only one case shows."""
+    settings = _settings(ctx)
+    question = _question(settings, terms, phenopacket, text, "novelty")
+    if not (question.present or question.excluded or question.diseases):
+        raise InputError(question.name, "no finding to check", "give HPO or disease ids")
+    index = settings.case_index(seeded_store(settings, db))
+    report = novelty_of(
+        index,
+        question.present,
+        question.excluded,
+        question.diseases,
+        max_size=max_size,
+        exclude_pmids=_left_out(question, include_own),
+    )
+    if fmt is QueryFormat.JSON:
+        _emit_json(report.to_json())
+    else:
+        out.print(report.to_text())

@@ -1,7 +1,9 @@
-"""The chain so far: source -> Document -> Mentions -> Case -> Differential.
+"""The chain: source -> Document -> Mentions -> Case -> Differential, Similar cases, Novelty.
 
 ``annotate`` stops at the mentions (every document of a source); ``analyze`` goes on to the
-patient's case and, given a ranker, its differential diagnosis. Knowledge is passed in, never
+patient's case and, given a ranker, its differential diagnosis; given a case index
+(:class:`rarecase.corpus.similar.CaseIndex`), the closest published cases and the novelty check,
+leaving out the cases of the document's own publication. Knowledge is passed in, never
 loaded here: build a :class:`Recognizer` (and a ranker) once and reuse them across documents.
 """
 
@@ -12,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rarecase.corpus.novelty import NoveltyReport, novelty
+from rarecase.corpus.similar import CaseIndex, SimilarCase
 from rarecase.diagnose.differential import Differential
 from rarecase.diagnose.ranker import Ranker
 from rarecase.errors import InputError
@@ -71,6 +75,9 @@ class Analysis:
     # the diseases ranked for the patient's findings; None when no ranker was given, or the
     # case has no present finding to rank by
     differential: Differential | None = None
+    # the closest stored cases and the novelty check; None when no case index was given
+    similar: tuple[SimilarCase, ...] | None = None
+    novelty: NoveltyReport | None = None
 
     @property
     def document(self) -> Document:
@@ -102,6 +109,10 @@ class Analysis:
                 if self.differential is not None
                 else {}
             ),
+            **(
+                {"similar": [s.to_json() for s in self.similar]} if self.similar is not None else {}
+            ),
+            **({"novelty": self.novelty.to_json()} if self.novelty is not None else {}),
         }
 
 
@@ -144,14 +155,19 @@ def analyze(
     ranker: Ranker | None = None,
     top: int = 10,
     name: str | None = None,
+    index: CaseIndex | None = None,
+    similar_top: int = 5,
 ) -> Analysis:
     """The patient's case from one document (the first, when a source holds several), and,
-    with a ``ranker`` (:func:`rarecase.diagnose.make_ranker`), its ``top`` diagnoses."""
+    with a ``ranker`` (:func:`rarecase.diagnose.make_ranker`), its ``top`` diagnoses; with an
+    ``index``, its ``similar_top`` closest stored cases and the novelty check."""
     recognizer = _recognizer(kb, recognizer)
     results = annotate(source, recognizer=recognizer, name=name)
     if not results:
         raise InputError(name or "input", "holds no document", "give a case report")
-    return analysis_of(results[0], recognizer.kb, ranker=ranker, top=top)
+    return analysis_of(
+        results[0], recognizer.kb, ranker=ranker, top=top, index=index, similar_top=similar_top
+    )
 
 
 def analysis_of(
@@ -160,12 +176,26 @@ def analysis_of(
     *,
     ranker: Ranker | None = None,
     top: int = 10,
+    index: CaseIndex | None = None,
+    similar_top: int = 5,
 ) -> Analysis:
     case, changes = case_from_mentions(annotated.document, annotated.patient_mentions(), kb)
     differential = None
     if ranker is not None and case.observed:
         differential = ranker.rank(case, top=top)
-    return Analysis(annotated, case, tuple(changes), differential)
+    similar: tuple[SimilarCase, ...] | None = None
+    report: NoveltyReport | None = None
+    if index is not None:
+        own = (f"PMID:{annotated.document.pmid}",) if annotated.document.pmid else ()
+        present = [str(f.term.id) for f in case.observed]
+        excluded = [str(f.term.id) for f in case.excluded]
+        diseases = [str(d.term.id) for d in case.diseases if not d.excluded]
+        similar = ()
+        if present and similar_top:
+            similar = tuple(index.search(present, excluded, top=similar_top, exclude_pmids=own))
+        if present or excluded or diseases:
+            report = novelty(index, present, excluded, diseases, exclude_pmids=own)
+    return Analysis(annotated, case, tuple(changes), differential, similar, report)
 
 
 def case_from_mentions(

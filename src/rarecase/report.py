@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.console import Console
 from rich.text import Text
 
+from rarecase.corpus.similar import SimilarCase
 from rarecase.diagnose.differential import Differential
 from rarecase.pipeline import Analysis
 from rarecase.recognize.lexicon import Kind
@@ -103,6 +106,36 @@ def render(analysis: Analysis, console: Console) -> None:
         console.print(Text("Tidied: " + "; ".join(analysis.changes), style="dim"))
     if analysis.differential is not None:
         render_differential_summary(analysis.differential, console)
+    if analysis.similar:
+        render_similar_summary(analysis.similar, console)
+    if analysis.novelty is not None:
+        console.print(Text("Has it been reported? (rarecase novelty)", style="bold"))
+        for line in analysis.novelty.to_text().splitlines():
+            console.print(f"  {line}")
+
+
+def render_similar_summary(hits: Sequence[SimilarCase], console: Console) -> None:
+    """The closest stored cases, a line each: publication, diagnosis, score, shared findings."""
+    console.print(
+        Text("Closest published cases (rarecase similar gives the reasons)", style="bold")
+    )
+    for rank, hit in enumerate(hits, 1):
+        diagnosis = "; ".join(d.label or d.id for d in hit.diseases) or "no diagnosis"
+        shared = ", ".join(s.query.label for s in hit.shared)
+        against = ", ".join(c.present.label for c in hit.conflicts)
+        console.print(
+            Text.assemble(
+                f"  {rank:>2}. ",
+                (hit.pmid or hit.id, "cyan"),
+                f"  {diagnosis}",
+                (f"  similarity {hit.score:.2f}", "dim"),
+            )
+        )
+        reasons = (f"shared: {shared}" if shared else "") + (
+            f"; conflicting: {against}" if against else ""
+        )
+        if reasons:
+            console.print(Text(f"      {reasons.lstrip('; ')}", style="dim"))
 
 
 def render_differential_summary(differential: Differential, console: Console) -> None:

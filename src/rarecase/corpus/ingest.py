@@ -488,3 +488,12 @@ def iter_records(
         reader.read(source)
     yield from reader.records
     yield from reader.rejected
+
+
+def corpus_name(store: CaseStore) -> str:
+    """What the store's cases are, for citing: "phenopacket-store" for the bundled corpus, the
+    files or releases the others came from."""
+    names = []
+    for origin, _ in store.stats(top=4).sources:
+        names.append("phenopacket-store" if origin == BUNDLED_SOURCE else Path(origin).name)
+    return ", ".join(names)

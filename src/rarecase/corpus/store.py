@@ -589,11 +589,11 @@ def _children_of(
         term_query = term_query.where(case_terms.c.case_id.in_(list(ids)))
         disease_query = disease_query.where(case_diseases.c.case_id.in_(list(ids)))
     terms: dict[str, tuple[list[str], list[str]]] = {}
-    for case_id, excluded, hpo_id in conn.execute(term_query):
+    for case_id, excluded, hpo_id in conn.execute(term_query).all():
         entry = terms.setdefault(case_id, ([], []))
         entry[1 if excluded else 0].append(hpo_id)
     diseases: dict[str, list[NamedDisease]] = {}
-    for case_id, disease_id, label in conn.execute(disease_query):
+    for case_id, disease_id, label in conn.execute(disease_query).all():
         diseases.setdefault(case_id, []).append(NamedDisease(disease_id, label or ""))
     return terms, diseases
 
