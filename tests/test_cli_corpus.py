@@ -115,3 +115,78 @@ def test_text_reports_are_added_with_patient_findings(cli, tmp_path):
     shown = json.loads(out)
     assert "HP:0001083" in [t["id"] for t in shown["present"]]
     assert "HP:0001166" in [t["id"] for t in shown["excluded"]]
+
+
+def test_similar_lists_hits_with_shared_and_conflicting_findings(cli):
+    cli("corpus", "add", "--no-bundled", str(COMPACT))
+    # ectopia lentis and aortic root aneurysm, without arachnodactyly: syn-1 has all three
+    code, out, _ = cli(
+        "similar", "HP:0001083", "HP:0002616", "-HP:0001166", "--format", "json", "--top", "3"
+    )
+    data = json.loads(out)
+    assert code == 0 and data["cases"] == 3
+    first = data["similar"][0]
+    assert first["id"] == "syn-1" and first["pmid"] == "PMID:90000001"
+    assert first["diseases"] == [{"id": "OMIM:154700", "label": "Marfan syndrome"}]
+    assert {s["query"]["id"] for s in first["shared"]} == {"HP:0001083", "HP:0002616"}
+    [conflict] = first["conflicts"]
+    assert conflict["present"]["id"] == "HP:0001166" and conflict["side"] == "query_excludes"
+    code, out, _ = cli("similar", "HP:0001083", "HP:0002616", "-HP:0001166")
+    assert code == 0 and "PMID:90000001" in out and "Arachnodactyly" in out
+
+
+def test_similar_and_novelty_refuse_bad_input(cli):
+    code, _, err = cli("similar")
+    assert code == 2 and "give exactly one of" in err
+    code, _, err = cli("similar", "HP:9999999")
+    assert code == 2 and "HP:9999999" in err and err.count("\n") == 1
+    code, _, err = cli("similar", "-HP:0001166")
+    assert code == 2 and "no present phenotype" in err
+
+
+def test_novelty_counts_prior_cases_and_names_the_unprecedented(cli):
+    cli("corpus", "add", "--no-bundled", str(COMPACT))
+    code, out, _ = cli("novelty", "HP:0001083", "HP:0002616", "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert [f["id"] for f in data["key_findings"]] == ["HP:0001083", "HP:0002616"]
+    assert [c["id"] for c in data["matching_cases"]] == ["syn-1"]  # only it has both
+    # a disease given with a finding no stored Marfan case shows
+    code, out, _ = cli("novelty", "OMIM:154700", "HP:0001250", "--format", "json")
+    data = json.loads(out)
+    kinds = {f["id"]: f["kind"] for f in data["key_findings"]}
+    assert kinds == {"OMIM:154700": "disease", "HP:0001250": "phenotype"}
+    combos = [{f["id"] for f in u["findings"]} for u in data["unprecedented"]]
+    # syn-2 is the one Marfan case with a seizure: the pair is shown by one case only
+    assert {"OMIM:154700", "HP:0001250"} in combos
+    pair = data["unprecedented"][combos.index({"OMIM:154700", "HP:0001250"})]
+    assert [c["id"] for c in pair["prior_cases"]] == ["syn-2"]
+    code, out, _ = cli("novelty", "OMIM:154700", "HP:0001250")
+    assert code == 0 and "PMID:90000002" in out
+
+
+def test_a_case_reports_own_publication_is_left_out(cli, tmp_path):
+    cli("corpus", "add", "--no-bundled", str(EXAMPLES))
+    path = EXAMPLES / "TBX5__PMID_15710732_15_month_old_male_patient.json"
+    code, out, err = cli("similar", "--phenopacket", str(path), "--format", "json")
+    assert code == 0 and "PMID:15710732" in err and "left out" in err
+    assert all(h["pmid"] != "PMID:15710732" for h in json.loads(out)["similar"])
+    code, out, _ = cli(
+        "similar", "--phenopacket", str(path), "--format", "json", "--include-own", "--top", "1"
+    )
+    assert json.loads(out)["similar"][0]["id"] == json.loads(path.read_text())["id"]
+
+
+def test_analyze_json_gains_similar_and_novelty(cli):
+    report = Path(__file__).parents[1] / "examples" / "pasted_case_report.txt"
+    code, out, _ = cli("analyze", str(report), "--format", "json", "--similar", "3")
+    data = json.loads(out)
+    assert code == 0 and len(data["similar"]) == 3
+    assert all(h["pmid"].startswith("PMID:") for h in data["similar"])
+    assert set(data["novelty"]) == {"key_findings", "matching_cases", "unprecedented"}
+    present = {f["type"]["id"] for f in data["phenopacket"]["phenotypicFeatures"]
+               if not f.get("excluded")}
+    assert {f["id"] for f in data["novelty"]["key_findings"] if not f["excluded"]
+            and f["kind"] == "phenotype"} <= present
+    code, out, _ = cli("analyze", str(report), "--format", "json", "--similar", "0")
+    assert "similar" not in json.loads(out) and "novelty" not in json.loads(out)
