@@ -39,6 +39,14 @@ demo: $(VENV)/.installed
 	@$(BIN)/rarecase term HP:0010646
 	@echo; echo "\$$ rarecase validate --fix examples/needs_curation.json --out $(DEMO_OUT)"
 	@$(BIN)/rarecase validate --fix examples/needs_curation.json --out $(DEMO_OUT) || true
+	@echo; echo "\$$ rarecase corpus stats    # the case store; a new one gets the bundled cases"
+	@$(BIN)/rarecase corpus stats
+	@echo; echo "\$$ rarecase similar HP:0001083 HP:0002616 -HP:0001166 --top 3"
+	@$(BIN)/rarecase similar HP:0001083 HP:0002616 -HP:0001166 --top 3
+	@echo; echo "\$$ rarecase novelty HP:0001083 HP:0002616 -HP:0001166"
+	@$(BIN)/rarecase novelty HP:0001083 HP:0002616 -HP:0001166
+	@echo; echo "\$$ rarecase novelty OMIM:154700 HP:0003467   # Marfan syndrome with atlantoaxial instability"
+	@$(BIN)/rarecase novelty OMIM:154700 HP:0003467
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
@@ -51,6 +59,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_ontology.py
 	$(BIN)/python benchmarks/bench_recognition.py
 	$(BIN)/python benchmarks/bench_diagnosis.py
+	$(BIN)/python benchmarks/bench_similar.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
