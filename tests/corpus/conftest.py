@@ -15,6 +15,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,7 +47,7 @@ def _as_server_user(command: list[str], user: str | None) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def postgres_server() -> Iterator[str]:
     """A URL (without database) of a running PostgreSQL server."""
     given = os.environ.get("RARECASE_TEST_POSTGRES_URL")
     if given:
@@ -58,15 +59,12 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             pytest.fail("PostgreSQL binaries (initdb, pg_ctl) not found; install postgresql")
         pytest.skip("PostgreSQL binaries not found (install Debian's postgresql)")
     user: str | None = None
-    root = tmp_path_factory.mktemp("postgres")
+    # Not under pytest's basetemp: each pytest run makes that folder private again (0700),
+    # which would lock a server running as another user out of its own data mid-run.
+    root = Path(tempfile.mkdtemp(prefix="rarecase-pg-"))
     if os.geteuid() == 0:
         user = "postgres"
         entry = pwd.getpwnam(user)
-        root.chmod(0o755)
-        for parent in root.parents:  # the server user must reach its folder
-            if str(parent) in ("/", "/tmp"):
-                break
-            parent.chmod(parent.stat().st_mode | 0o011)
         os.chown(root, entry.pw_uid, entry.pw_gid)
     data, sockets = root / "data", root / "socket"
     for folder in (data, sockets):
@@ -101,6 +99,7 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             check=False,
             capture_output=True,
         )
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def _with_database(server: str, name: str) -> str:
