@@ -182,6 +182,8 @@ class CaseIndex:
     remapped: Mapping[str, int] = field(default_factory=dict)
     #: what the cases are, for citing ("phenopacket-store"); empty when unnamed
     name: str = ""
+    #: the weight of conflicts in the score (``dataclasses.replace`` it to compare)
+    penalty: float = CONFLICT_PENALTY
 
     # -- building ---------------------------------------------------------------------------
     @classmethod
@@ -454,15 +456,15 @@ class CaseIndex:
             below_excluded[self.kb.descendants(int(x))] = True
         for start in range(0, len(rows), _BLOCK):
             block = rows[start : start + _BLOCK]
-            sub = self.present[block]
-            closure = sp.csr_array(sub.astype(np.float32) @ ancestors)
+            sub = _take_rows(self.present, block)
+            closure = sp.csr_array(sub @ ancestors)
             closure.data[:] = 1.0
             dot = closure @ vector
             norms = self.norms[block]
             cos = np.divide(dot, norms, out=np.zeros(len(block)), where=norms > 0)
             conflict_q = np.zeros(len(block))
             if q_total > 0:
-                hits = self.excluded[block].astype(np.float32) @ q_ancestors
+                hits = _take_rows(self.excluded, block) @ q_ancestors
                 hits = sp.csr_array(hits)
                 hits.data = (hits.data > 0).astype(np.float32)
                 conflict_q = (hits @ q_weights) / q_total
@@ -475,7 +477,7 @@ class CaseIndex:
                 total = np.bincount(owner, w, minlength=len(block))
                 conflict_c = np.divide(against, total, out=np.zeros(len(block)), where=total > 0)
             cosines[start : start + len(block)] = cos
-            out[start : start + len(block)] = cos - CONFLICT_PENALTY * (conflict_q + conflict_c) / 2
+            out[start : start + len(block)] = cos - self.penalty * (conflict_q + conflict_c) / 2
         return out, cosines
 
     def _ranked(
@@ -609,6 +611,21 @@ def _closure(kb: KnowledgeBase, present: sp.csr_array, weights: np.ndarray) -> s
     closure.eliminate_zeros()
     closure.sort_indices()
     return closure
+
+
+def _take_rows(matrix: sp.csr_array, rows: np.ndarray) -> sp.csr_array:
+    """Rows of a CSR matrix as a float32 0/1 CSR matrix, gathered with numpy: scipy's row
+    indexing copies the whole index-pointer array of a million-case matrix on every call."""
+    starts = matrix.indptr[rows]
+    lengths = matrix.indptr[rows + 1] - starts
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    total = int(indptr[-1])
+    where = np.repeat(starts - indptr[:-1], lengths) + np.arange(total)
+    return sp.csr_array(
+        (np.ones(total, dtype=np.float32), matrix.indices[where], indptr),
+        shape=(len(rows), matrix.shape[1]),
+    )
 
 
 def _labelled(kb: KnowledgeBase, diseases: tuple[NamedDisease, ...]) -> tuple[NamedDisease, ...]:
