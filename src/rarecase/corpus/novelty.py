@@ -35,7 +35,7 @@ from typing import Any, Final
 import numpy as np
 
 from rarecase.corpus.records import NamedDisease
-from rarecase.corpus.similar import CaseIndex, TermInput
+from rarecase.corpus.similar import CaseIndex, TermInput, resolve_terms
 from rarecase.errors import UnknownTermError
 from rarecase.ontology.ids import PHENOTYPIC_ABNORMALITY
 
@@ -196,9 +196,11 @@ def novelty(
     rare: int = RARE,
     reported: int = REPORTED,
     exclude_pmids: Iterable[str] = (),
+    strict: bool = True,
 ) -> NoveltyReport:
     """Which stored cases show the case's key findings, and which small combinations of them
-    none or only one does (see the module docstring).
+    none or only one does (see the module docstring). Unknown term ids raise, or are left out
+    when not ``strict``.
 
     >>> from rarecase.corpus import CaseRecord
     >>> index = CaseIndex.build(kb, [
@@ -209,7 +211,7 @@ def novelty(
     >>> [c.id for c in report.matching_cases], report.unprecedented[0].prior_cases[0].pmid
     (['a'], 'PMID:1')
     """
-    findings, bitsets = _key_findings(index, present, excluded, diseases)
+    findings, bitsets = _key_findings(index, present, excluded, diseases, strict)
     left_out = set(exclude_pmids)
     keep = np.array([p not in left_out for p in index.pmids], dtype=bool)
     universe = _bits(np.flatnonzero(keep), len(index))
@@ -301,6 +303,7 @@ def _key_findings(
     present: Sequence[TermInput],
     excluded: Sequence[TermInput],
     diseases: Sequence[str | NamedDisease],
+    strict: bool,
 ) -> tuple[list[Finding], list[int]]:
     """The key findings (see the module docstring) and, per finding, the bitset of the cases
     that show it."""
@@ -308,11 +311,11 @@ def _key_findings(
     n = len(index)
 
     def indices(terms: Sequence[TermInput], keep_root: bool) -> list[int]:
-        found = []
-        for term in terms:
-            i = kb.index(term) if isinstance(term, int) else kb.resolve(term)[0]
-            if w[i] > 0 or (keep_root and kb.term_id(i) == PHENOTYPIC_ABNORMALITY):
-                found.append(i)
+        found = [
+            i
+            for i in resolve_terms(kb, terms, strict=strict)
+            if w[i] > 0 or (keep_root and kb.term_id(i) == PHENOTYPIC_ABNORMALITY)
+        ]
         return list(dict.fromkeys(found))
 
     p = indices(present, False)

@@ -166,9 +166,9 @@ def synthetic_corpus(
     # An excluded term the noise put under a present one would make the case contradict itself.
     excluded = _consistent(present, excluded, ancestors)
     names = {int(d): NamedDisease(kb.disease(int(d)).id, kb.disease(int(d)).name) for d in eligible}
-    diseases = tuple((names[int(d)],) for d in drawn.tolist())
+    diagnoses = tuple((names[int(d)],) for d in drawn.tolist())
     ids = tuple(f"synthetic-{i}" for i in range(n))
-    return SyntheticCorpus(ids, tuple(pmids), diseases, present, excluded)
+    return SyntheticCorpus(ids, tuple(pmids), diagnoses, present, excluded)
 
 
 def _matrix(rows: list[np.ndarray], cols: list[np.ndarray], n: int, n_terms: int) -> sp.csr_array:
