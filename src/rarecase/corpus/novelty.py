@@ -27,6 +27,7 @@ most often reported (the surprise is largest when each part is common and the wh
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -223,25 +224,7 @@ def novelty(
         everything &= b
     matching = _cases(index, everything)
 
-    found: list[tuple[tuple[int, ...], int]] = []  # (finding positions, bits)
-    common: dict[tuple[int, ...], int] = {(): universe}
-    for size in range(1, max_size + 1):
-        level: dict[tuple[int, ...], int] = {}
-        for base, bits in common.items():
-            if len(base) != size - 1:
-                continue
-            for j in range(base[-1] + 1 if base else 0, len(findings)):
-                combo = (*base, j)
-                if any(combo[:k] + combo[k + 1 :] not in common for k in range(size - 1)):
-                    continue
-                shown = bits & bitsets[j]
-                if shown.bit_count() <= rare:
-                    found.append((combo, shown))
-                else:
-                    level[combo] = shown
-        if not level:
-            break
-        common.update(level)
+    found, counts = _minimal_rare(bitsets, universe, max_size, rare)
 
     def subset_bits(combo: tuple[int, ...]) -> int:
         bits = universe
@@ -250,15 +233,14 @@ def novelty(
         return bits
 
     def surprise(item: tuple[tuple[int, ...], int]) -> tuple[int, int, int, tuple[int, ...]]:
+        # Every set one finding smaller is common (the combination is minimal): its count is kept.
         combo, shown = item
-        weakest = min(
-            subset_bits(combo[:k] + combo[k + 1 :]).bit_count() for k in range(len(combo))
-        )
+        weakest = min(counts[combo[:k] + combo[k + 1 :]] for k in range(len(combo)))
         return (len(combo), shown.bit_count(), -weakest, combo)
 
-    found.sort(key=surprise)
+    first = heapq.nsmallest(reported, found, key=surprise)
     report = []
-    for combo, shown in found[:reported]:
+    for combo, shown in first:
         report.append(
             Unprecedented(
                 tuple(findings[k] for k in combo),
@@ -288,6 +270,56 @@ def novelty(
         index.name,
         max_size,
     )
+
+
+def _minimal_rare(
+    bitsets: Sequence[int], universe: int, max_size: int, rare: int
+) -> tuple[list[tuple[tuple[int, ...], int]], dict[tuple[int, ...], int]]:
+    """Every minimal combination (positions, up to ``max_size``) whose cases number at most
+    ``rare``, with its cases' bits; and the count of every common combination met on the way.
+
+    Level by level: a combination of ``k`` findings is tried only when all its subsets of
+    ``k - 1`` are common (shown by more than ``rare`` cases), which is what minimal means, as
+    counts only shrink when findings are added.
+    """
+    found: list[tuple[tuple[int, ...], int]] = []
+    counts: dict[tuple[int, ...], int] = {(): universe.bit_count()}
+    level: dict[tuple[int, ...], int] = {(): universe}
+    singles: list[int] = []  # the common single findings: only they can extend a combination
+    partners: dict[int, set[int]] = {}  # per finding, those it makes a common pair with
+    for size in range(1, max_size + 1):
+        following: dict[tuple[int, ...], int] = {}
+        for base, bits in level.items():
+            if size == 1:
+                extensions: Iterable[int] = range(len(bitsets))
+            elif size == 2:
+                extensions = (j for j in singles if j > base[-1])
+            else:  # each pair in the combination must be common: a set intersection
+                common = set.intersection(*(partners.get(e, set()) for e in base))
+                extensions = sorted(j for j in common if j > base[-1])
+            for j in extensions:
+                combo = (*base, j)
+                if size > 3 and any(
+                    combo[:k] + combo[k + 1 :] not in counts for k in range(size - 1)
+                ):
+                    continue  # a smaller subset is rare: not minimal
+                shown = bits & bitsets[j]
+                count = shown.bit_count()
+                if count <= rare:
+                    found.append((combo, shown))
+                else:
+                    following[combo] = shown
+                    counts[combo] = count
+        if size == 1:
+            singles = [j for (j,) in following]
+        if size == 2:
+            for a, b in following:
+                partners.setdefault(a, set()).add(b)
+                partners.setdefault(b, set()).add(a)
+        if not following:
+            break
+        level = following
+    return found, counts
 
 
 def kb_index(index: CaseIndex, finding: Finding) -> int:
