@@ -254,7 +254,7 @@ def novelty(
                         index,
                         (*(findings[o] for o in combo if o != k), _present_of(findings[k])),
                         subset_bits(tuple(o for o in combo if o != k))
-                        & _bits(index.rows_with(kb_index(index, findings[k])), len(index)),
+                        & _bits(index.rows_with(index.kb.index(findings[k].id)), len(index)),
                     )
                     for k in combo
                     if findings[k].excluded
@@ -320,10 +320,6 @@ def _minimal_rare(
             break
         level = following
     return found, counts
-
-
-def kb_index(index: CaseIndex, finding: Finding) -> int:
-    return index.kb.index(finding.id)
 
 
 def _present_of(finding: Finding) -> Finding:

@@ -23,15 +23,17 @@ The weights were chosen on the development cases (leave-one-publication-out, sam
 top 10; benchmarks/bench_similar.py): there, a penalty hurts a little (0.372 without, 0.360 at
 0.25, 0.350 at 1.0, on a 600-case sample), because curators of one disease record as excluded its
 variable features, which other patients with it have; shared exclusions help (0.397 with a bonus
-of 0.5). ``CONFLICT_PENALTY = 0.25`` keeps a contradiction counting against a case, as it must,
-at a small cost; a stored case contradicting one of ten equal findings of the query loses 0.0125,
-one contradicting all of them 0.125. Hits need a shared present finding (``cos > 0``).
+of 0.5 and no penalty, 0.390 with the defaults). ``CONFLICT_PENALTY = 0.25`` keeps a
+contradiction counting against a case, as it must, at a small cost: a stored case contradicting
+one of ten equal findings of the query loses 0.0125, one contradicting all of them 0.125. Hits
+need a shared present finding (``cos > 0``).
 
 Search runs in two steps. Candidates come from sparse postings (per term, the cases whose closure
-holds it, with their normalised weight): the query's closure terms, rarest first, are summed into
-a partial cosine until a budget of postings is spent, so the very common low-IC terms ("Abnormality
-of the nervous system") that would touch most of the corpus and move the score little are left
-out. The best few thousand candidates are then scored exactly, conflicts included. Ties fall to
+holds it, with their normalised weight; and per term, the cases that exclude it): the query's
+closure and excluded terms, rarest first, are summed into a partial score until a budget of
+postings is spent, so the very common low-IC terms ("Abnormality of the nervous system") that
+would touch most of the corpus and move the score little are left out. The best few thousand
+candidates are then scored exactly, conflicts included. Ties fall to
 the case id, so results are deterministic.
 """
 
