@@ -155,7 +155,9 @@ def test_probabilities_are_tempered_posteriors_that_sum_to_one(tiny_kb, profiles
     assert differential.diseases[0].probability < raw.max()
 
 
-def test_a_term_an_annotated_disease_is_not_known_to_show_costs_a_bounded_factor(tiny_kb, profiles):
+def test_a_term_an_annotated_disease_is_not_known_to_show_costs_a_bounded_factor(
+    tiny_kb, profiles
+):
     from rarecase.diagnose.likelihood import NO_MATCH_LR, UNANNOTATED_LR
 
     ranker = LikelihoodRanker(profiles)

@@ -14,20 +14,10 @@ from rarecase.ontology import load
 from tests.diagnose.conftest import TINY_HPO
 
 CASES = [
-    {
-        "id": "a",
-        "pmid": "PMID:1",
-        "diseases": [{"id": "OMIM:100002"}],
-        "observed": ["HP:0002650", "HP:0000518"],
-        "excluded": ["HP:0001251"],
-    },
-    {
-        "id": "b",
-        "pmid": "PMID:2",
-        "diseases": [{"id": "OMIM:100004"}],
-        "observed": ["HP:0000518"],
-        "excluded": [],
-    },
+    {"id": "a", "pmid": "PMID:1", "diseases": [{"id": "OMIM:100002"}],
+     "observed": ["HP:0002650", "HP:0000518"], "excluded": ["HP:0001251"]},
+    {"id": "b", "pmid": "PMID:2", "diseases": [{"id": "OMIM:100004"}],
+     "observed": ["HP:0000518"], "excluded": []},
 ]
 
 

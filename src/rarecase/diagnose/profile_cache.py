@@ -44,7 +44,9 @@ _SPARSE: Final = ("direct", "closure", "negated", "excluded_counts", "case_closu
 _DENSE: Final = ("background", "databases", "phenotype_mask", "case_counts")
 
 
-def cached_profiles(kb: KnowledgeBase, published: Path | bool | None = None) -> DiseaseProfiles:
+def cached_profiles(
+    kb: KnowledgeBase, published: Path | bool | None = None
+) -> DiseaseProfiles:
     """The profiles of ``kb`` with the published cases of ``published`` (None: the bundled file;
     a path: that file; False: none), from the cache when it holds them.
 
@@ -117,7 +119,9 @@ def _write(entry: Path, profiles: DiseaseProfiles) -> None:
         for name in ("diseases", "present", "excluded"):
             parts = [np.asarray(x, dtype=np.int64) for x in getattr(cases, name)]
             arrays[f"published.{name}.lengths"] = np.array([len(x) for x in parts], np.int64)
-            arrays[f"published.{name}"] = np.concatenate(parts) if parts else np.empty(0, np.int64)
+            arrays[f"published.{name}"] = (
+                np.concatenate(parts) if parts else np.empty(0, np.int64)
+            )
         texts = {"pmids": list(cases.pmids), "ids": list(cases.ids), "source": cases.source}
     arrays["texts"] = np.array(json.dumps(texts))
     staging: Path | None = None
