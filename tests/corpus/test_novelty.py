@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -22,6 +23,15 @@ ATAXIA = "HP:0001251"
 NERVOUS = "HP:0000707"
 SHORT = "HP:0004322"
 CATARACT = "HP:0000518"
+# Marfan, Noonan, Rett, Angelman and Dravet syndromes, neurofibromatosis 1.
+FEW_DISEASES = [
+    "OMIM:154700",
+    "OMIM:163950",
+    "OMIM:312750",
+    "OMIM:105830",
+    "OMIM:607208",
+    "OMIM:162200",
+]
 
 
 def record(ident, disease, present, excluded=()):
@@ -194,12 +204,15 @@ def independent_key_findings(kb: KnowledgeBase, present, excluded):
     ]
 
 
-@pytest.mark.parametrize("seed", [11, 12])
-def test_novelty_equals_brute_force(hpo: KnowledgeBase, seed: int):
-    corpus = synthetic_corpus(hpo, 200, seed=seed)
+@pytest.mark.parametrize(("seed", "max_size"), [(11, 3), (12, 4)])
+def test_novelty_equals_brute_force(hpo: KnowledgeBase, seed: int, max_size: int):
+    # Few diseases, many cases each: combinations of two and three findings are shown by several
+    # cases, so the search has to go past single findings.
+    corpus = synthetic_corpus(hpo, 200, seed=seed, diseases=FEW_DISEASES)
     records = corpus.records(hpo)
     index = CaseIndex.build(hpo, records)
     rng = np.random.default_rng(seed)
+    sizes: Counter[int] = Counter()
     # Queries: real cases of the corpus (so that combinations are shown by several cases),
     # with their diagnosis, some findings of another case mixed in.
     for q in rng.choice(len(records), size=6, replace=False).tolist():
@@ -207,11 +220,11 @@ def test_novelty_equals_brute_force(hpo: KnowledgeBase, seed: int):
         present = list(records[q].present[:6]) + list(other.present[:2])
         excluded = list(records[q].excluded[:3]) + list(other.excluded[:1])
         diseases = list(records[q].disease_ids)
-        report = novelty(index, present, excluded, diseases, max_size=3, reported=10_000)
+        report = novelty(index, present, excluded, diseases, max_size=max_size, reported=10**6)
         assert as_keys(report.key_findings) == tuple(
             [(d, False) for d in diseases] + independent_key_findings(hpo, present, excluded)
         )
-        matching, minimal = brute_force(hpo, records, report.key_findings, 3)
+        matching, minimal = brute_force(hpo, records, report.key_findings, max_size)
         assert {c.id for c in report.matching_cases} == matching
         found = {
             tuple(report.key_findings.index(f) for f in u.findings): {c.id for c in u.prior_cases}
@@ -219,3 +232,5 @@ def test_novelty_equals_brute_force(hpo: KnowledgeBase, seed: int):
         }
         assert found == minimal
         assert report.n_unprecedented == len(minimal)
+        sizes.update(len(u.findings) for u in report.unprecedented)
+    assert set(range(2, max_size + 1)) <= set(sizes)  # not only single findings were checked

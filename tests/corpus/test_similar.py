@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 
 from rarecase.corpus import CaseRecord, NamedDisease
-from rarecase.corpus.similar import CaseIndex, ConflictSide, MatchKind
+from rarecase.corpus.similar import (
+    CONFLICT_PENALTY,
+    EXCLUDED_BONUS,
+    CaseIndex,
+    ConflictSide,
+    MatchKind,
+)
 from rarecase.corpus.synthetic import synthetic_corpus
 from rarecase.errors import UnknownTermError
 from rarecase.ontology import KnowledgeBase
@@ -253,7 +259,11 @@ def naive_scores(kb: KnowledgeBase, records, present, excluded) -> dict[str, tup
         conflict = (against_q / total_q if total_q else 0.0) + (
             against_c / total_c if total_c else 0.0
         )
-        out[r.id] = (cos - conflict / 2, cos)
+        x_norm = math.sqrt(sum(weight(t) ** 2 for t in set(q_excluded)))
+        c_x_norm = math.sqrt(sum(weight(t) ** 2 for t in set(c_excluded)))
+        shared_x = sum(weight(t) ** 2 for t in set(q_excluded) & set(c_excluded))
+        xcos = shared_x / (x_norm * c_x_norm) if x_norm and c_x_norm else 0.0
+        out[r.id] = (cos + EXCLUDED_BONUS * xcos - CONFLICT_PENALTY * conflict / 2, cos)
     return out
 
 

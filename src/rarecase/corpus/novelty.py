@@ -27,6 +27,7 @@ most often reported (the surprise is largest when each part is common and the wh
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -35,7 +36,7 @@ from typing import Any, Final
 import numpy as np
 
 from rarecase.corpus.records import NamedDisease
-from rarecase.corpus.similar import CaseIndex, TermInput
+from rarecase.corpus.similar import CaseIndex, TermInput, resolve_terms
 from rarecase.errors import UnknownTermError
 from rarecase.ontology.ids import PHENOTYPIC_ABNORMALITY
 
@@ -196,9 +197,11 @@ def novelty(
     rare: int = RARE,
     reported: int = REPORTED,
     exclude_pmids: Iterable[str] = (),
+    strict: bool = True,
 ) -> NoveltyReport:
     """Which stored cases show the case's key findings, and which small combinations of them
-    none or only one does (see the module docstring).
+    none or only one does (see the module docstring). Unknown term ids raise, or are left out
+    when not ``strict``.
 
     >>> from rarecase.corpus import CaseRecord
     >>> index = CaseIndex.build(kb, [
@@ -209,7 +212,7 @@ def novelty(
     >>> [c.id for c in report.matching_cases], report.unprecedented[0].prior_cases[0].pmid
     (['a'], 'PMID:1')
     """
-    findings, bitsets = _key_findings(index, present, excluded, diseases)
+    findings, bitsets = _key_findings(index, present, excluded, diseases, strict)
     left_out = set(exclude_pmids)
     keep = np.array([p not in left_out for p in index.pmids], dtype=bool)
     universe = _bits(np.flatnonzero(keep), len(index))
@@ -221,25 +224,7 @@ def novelty(
         everything &= b
     matching = _cases(index, everything)
 
-    found: list[tuple[tuple[int, ...], int]] = []  # (finding positions, bits)
-    common: dict[tuple[int, ...], int] = {(): universe}
-    for size in range(1, max_size + 1):
-        level: dict[tuple[int, ...], int] = {}
-        for base, bits in common.items():
-            if len(base) != size - 1:
-                continue
-            for j in range(base[-1] + 1 if base else 0, len(findings)):
-                combo = (*base, j)
-                if any(combo[:k] + combo[k + 1 :] not in common for k in range(size - 1)):
-                    continue
-                shown = bits & bitsets[j]
-                if shown.bit_count() <= rare:
-                    found.append((combo, shown))
-                else:
-                    level[combo] = shown
-        if not level:
-            break
-        common.update(level)
+    found, counts = _minimal_rare(bitsets, universe, max_size, rare)
 
     def subset_bits(combo: tuple[int, ...]) -> int:
         bits = universe
@@ -248,15 +233,14 @@ def novelty(
         return bits
 
     def surprise(item: tuple[tuple[int, ...], int]) -> tuple[int, int, int, tuple[int, ...]]:
+        # Every set one finding smaller is common (the combination is minimal): its count is kept.
         combo, shown = item
-        weakest = min(
-            subset_bits(combo[:k] + combo[k + 1 :]).bit_count() for k in range(len(combo))
-        )
+        weakest = min(counts[combo[:k] + combo[k + 1 :]] for k in range(len(combo)))
         return (len(combo), shown.bit_count(), -weakest, combo)
 
-    found.sort(key=surprise)
+    first = heapq.nsmallest(reported, found, key=surprise)
     report = []
-    for combo, shown in found[:reported]:
+    for combo, shown in first:
         report.append(
             Unprecedented(
                 tuple(findings[k] for k in combo),
@@ -270,7 +254,7 @@ def novelty(
                         index,
                         (*(findings[o] for o in combo if o != k), _present_of(findings[k])),
                         subset_bits(tuple(o for o in combo if o != k))
-                        & _bits(index.rows_with(kb_index(index, findings[k])), len(index)),
+                        & _bits(index.rows_with(index.kb.index(findings[k].id)), len(index)),
                     )
                     for k in combo
                     if findings[k].excluded
@@ -288,8 +272,54 @@ def novelty(
     )
 
 
-def kb_index(index: CaseIndex, finding: Finding) -> int:
-    return index.kb.index(finding.id)
+def _minimal_rare(
+    bitsets: Sequence[int], universe: int, max_size: int, rare: int
+) -> tuple[list[tuple[tuple[int, ...], int]], dict[tuple[int, ...], int]]:
+    """Every minimal combination (positions, up to ``max_size``) whose cases number at most
+    ``rare``, with its cases' bits; and the count of every common combination met on the way.
+
+    Level by level: a combination of ``k`` findings is tried only when all its subsets of
+    ``k - 1`` are common (shown by more than ``rare`` cases), which is what minimal means, as
+    counts only shrink when findings are added.
+    """
+    found: list[tuple[tuple[int, ...], int]] = []
+    counts: dict[tuple[int, ...], int] = {(): universe.bit_count()}
+    level: dict[tuple[int, ...], int] = {(): universe}
+    singles: list[int] = []  # the common single findings: only they can extend a combination
+    partners: dict[int, set[int]] = {}  # per finding, those it makes a common pair with
+    for size in range(1, max_size + 1):
+        following: dict[tuple[int, ...], int] = {}
+        for base, bits in level.items():
+            if size == 1:
+                extensions: Iterable[int] = range(len(bitsets))
+            elif size == 2:
+                extensions = (j for j in singles if j > base[-1])
+            else:  # each pair in the combination must be common: a set intersection
+                common = set.intersection(*(partners.get(e, set()) for e in base))
+                extensions = sorted(j for j in common if j > base[-1])
+            for j in extensions:
+                combo = (*base, j)
+                if size > 3 and any(
+                    combo[:k] + combo[k + 1 :] not in counts for k in range(size - 1)
+                ):
+                    continue  # a smaller subset is rare: not minimal
+                shown = bits & bitsets[j]
+                count = shown.bit_count()
+                if count <= rare:
+                    found.append((combo, shown))
+                else:
+                    following[combo] = shown
+                    counts[combo] = count
+        if size == 1:
+            singles = [j for (j,) in following]
+        if size == 2:
+            for a, b in following:
+                partners.setdefault(a, set()).add(b)
+                partners.setdefault(b, set()).add(a)
+        if not following:
+            break
+        level = following
+    return found, counts
 
 
 def _present_of(finding: Finding) -> Finding:
@@ -301,6 +331,7 @@ def _key_findings(
     present: Sequence[TermInput],
     excluded: Sequence[TermInput],
     diseases: Sequence[str | NamedDisease],
+    strict: bool,
 ) -> tuple[list[Finding], list[int]]:
     """The key findings (see the module docstring) and, per finding, the bitset of the cases
     that show it."""
@@ -308,11 +339,11 @@ def _key_findings(
     n = len(index)
 
     def indices(terms: Sequence[TermInput], keep_root: bool) -> list[int]:
-        found = []
-        for term in terms:
-            i = kb.index(term) if isinstance(term, int) else kb.resolve(term)[0]
-            if w[i] > 0 or (keep_root and kb.term_id(i) == PHENOTYPIC_ABNORMALITY):
-                found.append(i)
+        found = [
+            i
+            for i in resolve_terms(kb, terms, strict=strict)
+            if w[i] > 0 or (keep_root and kb.term_id(i) == PHENOTYPIC_ABNORMALITY)
+        ]
         return list(dict.fromkeys(found))
 
     p = indices(present, False)

@@ -6,7 +6,8 @@ weight. Each closure term weighs its information content ``w(t) = IC(t)`` (from 
 annotations). The score of a stored case ``c`` for a query ``q`` is::
 
     cos(q, c) = sum_{t in Q ∩ C} w(t)² / (||Q|| · ||C||),   ||X|| = sqrt(sum_{t in X} w(t)²)
-    score     = cos(q, c) - CONFLICT_PENALTY · (conflict_q + conflict_c) / 2
+    score     = cos(q, c) + EXCLUDED_BONUS * xcos(q, c)
+                - CONFLICT_PENALTY * (conflict_q + conflict_c) / 2
 
 with ``Q`` and ``C`` the two closures. The cosine over closures is ontology-aware (a stored case
 with a more specific term holds every ancestor of the query's term, and a shared ancestor counts
@@ -15,14 +16,24 @@ volume. ``conflict_q`` is the IC-weighted share of the query's present terms tha
 records absent — a present term ``t`` conflicts when the stored case excludes ``t`` or an ancestor
 of ``t`` (lacking ``x``, the patient lacks everything below it) — and ``conflict_c`` the same for
 the stored case's present terms against the query's excluded terms. Both shares lie in [0, 1], as
-the cosine does; with ``CONFLICT_PENALTY = 1`` a stored case that contradicts every finding of the
-query loses half a point, one that contradicts one of ten equal findings loses 0.05.
+the cosine does. ``xcos`` is the same IC-weighted cosine over the two excluded-term sets (the
+terms themselves, no closure): cases that looked for, and did not find, the same features.
+
+The weights were chosen on the development cases (leave-one-publication-out, a case with the same
+diagnosis in the top 10; benchmarks/bench_similar.py), where, over all 8,402 queries, the defaults
+give 0.377, no penalty 0.385, the closure cosine alone 0.350 (as a plain Jaccard of the present
+terms does). A penalty costs a little there because curators of one disease record as excluded its
+variable features, which other patients with it have; shared exclusions are what helps.
+``CONFLICT_PENALTY = 0.25`` keeps a contradiction counting against a case, as it must, at a small
+cost: a stored case contradicting one of ten equal findings of the query loses 0.0125, one
+contradicting all of them 0.125. Hits need a shared present finding (``cos > 0``).
 
 Search runs in two steps. Candidates come from sparse postings (per term, the cases whose closure
-holds it, with their normalised weight): the query's closure terms, rarest first, are summed into
-a partial cosine until a budget of postings is spent, so the very common low-IC terms ("Abnormality
-of the nervous system") that would touch most of the corpus and move the score little are left
-out. The best few thousand candidates are then scored exactly, conflicts included. Ties fall to
+holds it, with their normalised weight; and per term, the cases that exclude it): the query's
+closure and excluded terms, rarest first, are summed into a partial score until a budget of
+postings is spent, so the very common low-IC terms ("Abnormality of the nervous system") that
+would touch most of the corpus and move the score little are left out. The best few thousand
+candidates are then scored exactly, conflicts included. Ties fall to
 the case id, so results are deterministic.
 """
 
@@ -45,7 +56,9 @@ from rarecase.ontology.knowledge import KnowledgeBase
 from rarecase.phenopacket.model import Case
 
 #: How much a full contradiction costs, against a cosine in [0, 1] (see the module docstring).
-CONFLICT_PENALTY: Final = 1.0
+CONFLICT_PENALTY: Final = 0.25
+#: Weight of the cosine between the two cases' excluded-term sets (see the module docstring).
+EXCLUDED_BONUS: Final = 0.5
 #: Candidates scored exactly per query; the rest of the corpus is ranked by the partial cosine.
 CANDIDATES: Final = 2000
 #: Postings read per query for candidates: at least this many, or one per stored case.
@@ -182,6 +195,12 @@ class CaseIndex:
     remapped: Mapping[str, int] = field(default_factory=dict)
     #: what the cases are, for citing ("phenopacket-store"); empty when unnamed
     name: str = ""
+    #: the weight of conflicts in the score (``dataclasses.replace`` it to compare)
+    penalty: float = CONFLICT_PENALTY
+    #: the weight of the cosine of the excluded-term sets (shared exclusions) in the score
+    excluded_bonus: float = EXCLUDED_BONUS
+    #: cases x terms (CSC), the excluded terms' weights over each case's excluded norm
+    excluded_postings: sp.csc_array | None = None
 
     # -- building ---------------------------------------------------------------------------
     @classmethod
@@ -275,6 +294,23 @@ class CaseIndex:
         )
         postings = sp.csc_array(normalised)
         postings.indices = postings.indices.astype(np.int32, copy=False)
+        # Excluded terms as postings too: for "without x" in the novelty check, and for the
+        # shared-exclusion part of the score in candidate generation.
+        squared = weights[excluded.indices] ** 2
+        x_counts = np.diff(excluded.indptr)
+        x_norms = np.sqrt(np.bincount(np.repeat(np.arange(n), x_counts), squared, minlength=n))
+        x_scale = np.repeat(np.where(x_norms > 0, 1.0 / np.maximum(x_norms, 1e-300), 0.0), x_counts)
+        excluded_postings = sp.csc_array(
+            sp.csr_array(
+                (
+                    (np.sqrt(squared) * x_scale).astype(np.float32),
+                    excluded.indices,
+                    excluded.indptr,
+                ),
+                shape=excluded.shape,
+            )
+        )
+        excluded_postings.indices = excluded_postings.indices.astype(np.int32, copy=False)
         return cls(
             kb,
             ids,
@@ -288,6 +324,7 @@ class CaseIndex:
             dict(dropped or {}),
             dict(remapped or {}),
             name,
+            excluded_postings=excluded_postings,
         )
 
     def __len__(self) -> int:
@@ -297,7 +334,9 @@ class CaseIndex:
     def nbytes(self) -> int:
         """Bytes held in the index's arrays (the id and PMID strings not counted)."""
         total = self.norms.nbytes + self.weights.nbytes
-        for m in (self.present, self.excluded, self.postings):
+        for m in (self.present, self.excluded, self.postings, self.excluded_postings):
+            if m is None:
+                continue
             total += m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
         return int(total)
 
@@ -311,6 +350,7 @@ class CaseIndex:
         exclude_pmids: Iterable[str] = (),
         candidates: int = CANDIDATES,
         postings: int | None = None,
+        strict: bool = True,
     ) -> list[SimilarCase]:
         """The ``top`` stored cases most similar to a case with these present and excluded
         terms (ids or term indices), leaving out the publications in ``exclude_pmids``.
@@ -319,8 +359,9 @@ class CaseIndex:
         (default: one per stored case, at least ``MIN_POSTINGS``).
 
         Unknown ids raise :class:`~rarecase.errors.UnknownTermError` naming the fix: a query is
-        user input, and a silently shortened query would mislead."""
-        query = self._query(present, excluded)
+        user input, and a silently shortened query would mislead. ``strict=False`` drops them
+        instead (for stored cases used as queries, read under an older or newer release)."""
+        query = self._query(present, excluded, strict)
         budget = max(MIN_POSTINGS, len(self)) if postings is None else postings
         rows = self._candidates(query, candidates, budget)
         return self._ranked(query, rows, top, exclude_pmids)
@@ -332,9 +373,10 @@ class CaseIndex:
         *,
         top: int = 10,
         exclude_pmids: Iterable[str] = (),
+        strict: bool = True,
     ) -> list[SimilarCase]:
         """As :meth:`search`, with the exact score of every stored case (for measuring recall)."""
-        query = self._query(present, excluded)
+        query = self._query(present, excluded, strict)
         return self._ranked(query, np.arange(len(self)), top, exclude_pmids)
 
     def search_case(
@@ -369,7 +411,7 @@ class CaseIndex:
         """Rows of the cases that record ``term`` absent: they exclude it or a term above it
         (lacking that, they lack everything below), and do not have it present (which a
         consistent case cannot; an inconsistent one says nothing either way)."""
-        m = self._excluded_postings
+        m = self._excluded_by_term
         above = self.kb.ancestors(term)
         rows = np.unique(np.concatenate([m.indices[m.indptr[a] : m.indptr[a + 1]] for a in above]))
         return np.setdiff1d(rows.astype(np.int64), self.rows_with(term), assume_unique=True)
@@ -379,7 +421,9 @@ class CaseIndex:
         return np.array(self._disease_rows.get(disease, []), dtype=np.int64)
 
     @cached_property
-    def _excluded_postings(self) -> sp.csc_array:
+    def _excluded_by_term(self) -> sp.csc_array:
+        if self.excluded_postings is not None:
+            return self.excluded_postings
         return sp.csc_array(self.excluded)
 
     @cached_property
@@ -395,16 +439,17 @@ class CaseIndex:
     def _ancestors(self) -> sp.csr_array:
         return sp.csr_array(self.kb.ancestor_matrix, dtype=np.float32)
 
-    def _query(self, present: Sequence[TermInput], excluded: Sequence[TermInput]) -> _Query:
-        def indices(terms: Sequence[TermInput], keep_root: bool) -> np.ndarray:
-            found = []
-            for term in terms:
-                i = self.kb.index(term) if isinstance(term, int) else self.kb.resolve(term)[0]
-                if self.weights[i] > 0 or (keep_root and i == _root(self.kb)):
-                    found.append(i)
-            return np.array(_unique(found), dtype=np.int64)
-
-        return _Query(indices(present, False), indices(excluded, True))
+    def _query(
+        self, present: Sequence[TermInput], excluded: Sequence[TermInput], strict: bool = True
+    ) -> _Query:
+        root = _root(self.kb)
+        p = [i for i in resolve_terms(self.kb, present, strict=strict) if self.weights[i] > 0]
+        x = [
+            i
+            for i in resolve_terms(self.kb, excluded, strict=strict)
+            if self.weights[i] > 0 or i == root
+        ]
+        return _Query(np.array(_unique(p), dtype=np.int64), np.array(_unique(x), dtype=np.int64))
 
     def _query_vector(self, query: _Query) -> np.ndarray:
         """The query's closure weights over its norm, dense over terms."""
@@ -418,22 +463,51 @@ class CaseIndex:
         return vector
 
     def _candidates(self, query: _Query, wanted: int, budget: int) -> np.ndarray:
-        """Rows worth scoring exactly: the best partial cosines over the rarest closure terms."""
-        vector = self._query_vector(query)
-        terms = np.flatnonzero(vector)
-        if len(terms) == 0 or len(self) == 0:
+        """Rows worth scoring exactly: the best partial scores over the rarest query terms
+        (closure terms of the present ones, with their cosine weight, and excluded terms, with
+        their weight in the shared-exclusion bonus)."""
+        if len(self) == 0:
             return np.zeros(0, dtype=np.int64)
-        ptr = self.postings.indptr
-        sizes = ptr[terms + 1] - ptr[terms]
+        vector = self._query_vector(query)
+        lists: list[tuple[sp.csc_array, int, float]] = [
+            (self.postings, int(t), float(vector[t])) for t in np.flatnonzero(vector)
+        ]
+        x_postings = self.excluded_postings
+        if self.excluded_bonus and x_postings is not None and len(query.excluded):
+            x_weights = self.weights[query.excluded]
+            x_norm = float(np.sqrt(np.sum(x_weights * x_weights)))
+            if x_norm > 0:
+                lists += [
+                    (x_postings, int(x), self.excluded_bonus * float(wx) / x_norm)
+                    for x, wx in zip(query.excluded.tolist(), x_weights.tolist(), strict=True)
+                    if wx > 0
+                ]
+        if not lists:
+            return np.zeros(0, dtype=np.int64)
+        sizes = np.array([int(m.indptr[t + 1] - m.indptr[t]) for m, t, _ in lists])
         order = np.argsort(sizes, kind="stable")
         spent = np.cumsum(sizes[order])
         keep = order[: max(3, int(np.searchsorted(spent, budget, side="right")))]
-        chosen = terms[keep]
-        rows = np.concatenate([self.postings.indices[ptr[t] : ptr[t + 1]] for t in chosen])
+        rows = np.concatenate(
+            [
+                lists[k][0].indices[
+                    lists[k][0].indptr[lists[k][1]] : lists[k][0].indptr[lists[k][1] + 1]
+                ]
+                for k in keep
+            ]
+        )
         values = np.concatenate(
-            [self.postings.data[ptr[t] : ptr[t + 1]] * vector[t] for t in chosen]
+            [
+                lists[k][0].data[
+                    lists[k][0].indptr[lists[k][1]] : lists[k][0].indptr[lists[k][1] + 1]
+                ]
+                * lists[k][2]
+                for k in keep
+            ]
         )
         partial = np.bincount(rows, values, minlength=len(self))
+        # Only cases sharing a present finding are hits; the others may still be candidates
+        # (their partial score counts shared exclusions), and are dropped after exact scoring.
         hit = np.flatnonzero(partial)
         if len(hit) > wanted:
             hit = hit[np.argpartition(-partial[hit], wanted - 1)[:wanted]]
@@ -454,15 +528,15 @@ class CaseIndex:
             below_excluded[self.kb.descendants(int(x))] = True
         for start in range(0, len(rows), _BLOCK):
             block = rows[start : start + _BLOCK]
-            sub = self.present[block]
-            closure = sp.csr_array(sub.astype(np.float32) @ ancestors)
+            sub = _take_rows(self.present, block)
+            closure = sp.csr_array(sub @ ancestors)
             closure.data[:] = 1.0
             dot = closure @ vector
             norms = self.norms[block]
             cos = np.divide(dot, norms, out=np.zeros(len(block)), where=norms > 0)
             conflict_q = np.zeros(len(block))
             if q_total > 0:
-                hits = self.excluded[block].astype(np.float32) @ q_ancestors
+                hits = _take_rows(self.excluded, block) @ q_ancestors
                 hits = sp.csr_array(hits)
                 hits.data = (hits.data > 0).astype(np.float32)
                 conflict_q = (hits @ q_weights) / q_total
@@ -475,8 +549,26 @@ class CaseIndex:
                 total = np.bincount(owner, w, minlength=len(block))
                 conflict_c = np.divide(against, total, out=np.zeros(len(block)), where=total > 0)
             cosines[start : start + len(block)] = cos
-            out[start : start + len(block)] = cos - CONFLICT_PENALTY * (conflict_q + conflict_c) / 2
+            score = cos - self.penalty * (conflict_q + conflict_c) / 2
+            if self.excluded_bonus and len(query.excluded):
+                score += self.excluded_bonus * self._excluded_cosine(query, block)
+            out[start : start + len(block)] = score
         return out, cosines
+
+    def _excluded_cosine(self, query: _Query, block: np.ndarray) -> np.ndarray:
+        """IC-weighted cosine of the excluded-term sets (the terms themselves, no closure)."""
+        w2 = self.weights * self.weights
+        q = np.zeros(len(w2))
+        q[query.excluded] = w2[query.excluded]
+        q_norm = float(np.sqrt(q.sum()))
+        sub = _take_rows(self.excluded, block)
+        owner = np.repeat(np.arange(len(block)), np.diff(sub.indptr))
+        norms = np.sqrt(np.bincount(owner, w2[sub.indices], minlength=len(block)))
+        dot = sub @ q
+        denominator = norms * q_norm
+        return np.asarray(
+            np.divide(dot, denominator, out=np.zeros(len(block)), where=denominator > 0)
+        )
 
     def _ranked(
         self, query: _Query, rows: np.ndarray, top: int, exclude_pmids: Iterable[str]
@@ -554,6 +646,24 @@ class CaseIndex:
         return tuple(found)
 
 
+def resolve_terms(
+    kb: KnowledgeBase, terms: Iterable[TermInput], *, strict: bool = True
+) -> list[int]:
+    """Term indices of ids (alt and obsolete ids read as their replacement) or indices; unknown
+    ids raise, or are left out when not ``strict``."""
+    found = []
+    for term in terms:
+        if isinstance(term, int):
+            found.append(kb.index(term))
+            continue
+        try:
+            found.append(kb.resolve(term)[0])
+        except (UnknownTermError, InputError):
+            if strict:
+                raise
+    return found
+
+
 def term_weights(kb: KnowledgeBase) -> np.ndarray:
     """Per term, its weight in case vectors: its IC under Phenotypic abnormality, else 0.
 
@@ -609,6 +719,21 @@ def _closure(kb: KnowledgeBase, present: sp.csr_array, weights: np.ndarray) -> s
     closure.eliminate_zeros()
     closure.sort_indices()
     return closure
+
+
+def _take_rows(matrix: sp.csr_array, rows: np.ndarray) -> sp.csr_array:
+    """Rows of a CSR matrix as a float32 0/1 CSR matrix, gathered with numpy: scipy's row
+    indexing copies the whole index-pointer array of a million-case matrix on every call."""
+    starts = matrix.indptr[rows]
+    lengths = matrix.indptr[rows + 1] - starts
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    total = int(indptr[-1])
+    where = np.repeat(starts - indptr[:-1], lengths) + np.arange(total)
+    return sp.csr_array(
+        (np.ones(total, dtype=np.float32), matrix.indices[where], indptr),
+        shape=(len(rows), matrix.shape[1]),
+    )
 
 
 def _labelled(kb: KnowledgeBase, diseases: tuple[NamedDisease, ...]) -> tuple[NamedDisease, ...]:

@@ -13,6 +13,7 @@ seeded: the same arguments give the same corpus.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -70,9 +71,11 @@ def synthetic_corpus(
     noise: float = 0.3,
     exclude: float = 0.3,
     max_excluded: int = 8,
+    diseases: Sequence[str] | None = None,
 ) -> SyntheticCorpus:
     """``n`` cases drawn from the diseases of ``kb`` that have at least three phenotype
-    annotations (see the module docstring for how).
+    annotations (see the module docstring for how), or from ``diseases`` only (ids), for a
+    corpus with many cases per disease.
 
     >>> corpus = synthetic_corpus(kb, 20, seed=1)
     >>> len(corpus), corpus.present.shape[0], all(corpus.present.sum(axis=1) > 0)
@@ -92,6 +95,9 @@ def synthetic_corpus(
     bounds = np.searchsorted(a_disease, np.arange(kb.n_diseases + 1))
     sizes = np.diff(bounds)
     eligible = np.flatnonzero(sizes >= 3)
+    if diseases is not None:
+        wanted = np.array(sorted({kb.disease(d).index for d in diseases}), dtype=np.int64)
+        eligible = np.intersect1d(eligible, wanted)
     if len(eligible) == 0:
         raise ValueError("no disease has three phenotype annotations to draw cases from")
 
@@ -160,9 +166,9 @@ def synthetic_corpus(
     # An excluded term the noise put under a present one would make the case contradict itself.
     excluded = _consistent(present, excluded, ancestors)
     names = {int(d): NamedDisease(kb.disease(int(d)).id, kb.disease(int(d)).name) for d in eligible}
-    diseases = tuple((names[int(d)],) for d in drawn.tolist())
+    diagnoses = tuple((names[int(d)],) for d in drawn.tolist())
     ids = tuple(f"synthetic-{i}" for i in range(n))
-    return SyntheticCorpus(ids, tuple(pmids), diseases, present, excluded)
+    return SyntheticCorpus(ids, tuple(pmids), diagnoses, present, excluded)
 
 
 def _matrix(rows: list[np.ndarray], cols: list[np.ndarray], n: int, n_terms: int) -> sp.csr_array:
