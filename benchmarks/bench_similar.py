@@ -38,7 +38,7 @@ import scipy.sparse as sp  # noqa: E402
 
 from rarecase.corpus import CaseRecord, NamedDisease  # noqa: E402
 from rarecase.corpus.novelty import novelty  # noqa: E402
-from rarecase.corpus.similar import CaseIndex  # noqa: E402
+from rarecase.corpus.similar import CaseIndex, ConflictSide  # noqa: E402
 from rarecase.corpus.synthetic import synthetic_corpus  # noqa: E402
 from rarecase.ontology import KnowledgeBase, load  # noqa: E402
 
@@ -132,6 +132,7 @@ def development(kb: KnowledgeBase, path: Path, sample: int, n_novelty: int) -> N
     records = read_records(path)
     index = CaseIndex.build(kb, records, name=path.name)
     no_penalty = dataclasses.replace(index, penalty=0.0)
+    small_penalty = dataclasses.replace(index, penalty=0.25)
     cosine = dataclasses.replace(index, penalty=0.0, excluded_bonus=0.0)
     dropped = sum(index.dropped.values())
     print(
@@ -157,10 +158,13 @@ def development(kb: KnowledgeBase, path: Path, sample: int, n_novelty: int) -> N
         chosen = sorted(rng.choice(len(records), size=sample, replace=False).tolist())
     variants = {
         f"index score (penalty {index.penalty}, exclusion bonus {index.excluded_bonus})": index,
+        f"small conflict penalty (0.25, exclusion bonus {index.excluded_bonus})": small_penalty,
         f"no conflict penalty (exclusion bonus {index.excluded_bonus})": no_penalty,
         "closure cosine alone (no penalty, no bonus)": cosine,
     }
     hits = dict.fromkeys([*variants, "Jaccard (raw present sets)"], 0)
+    # how often the first hit records absent a finding the query has (what a reader sees first)
+    contradicted = dict.fromkeys(variants, 0)
     evaluated = 0
     times = []
     for i in chosen:
@@ -175,6 +179,9 @@ def development(kb: KnowledgeBase, path: Path, sample: int, n_novelty: int) -> N
             if variant is index:
                 times.append((time.perf_counter() - started) * 1000)
             hits[name] += any(truth & {d.id for d in h.diseases} for h in found)
+            contradicted[name] += bool(found) and any(
+                c.side is ConflictSide.STORED_EXCLUDES for c in found[0].conflicts
+            )
         top = jaccard_top(raw, sizes, i, pmids != r.pmid, 10)
         hits["Jaccard (raw present sets)"] += any(
             truth & set(records[int(j)].disease_ids) for j in top
@@ -183,9 +190,13 @@ def development(kb: KnowledgeBase, path: Path, sample: int, n_novelty: int) -> N
         f"Leave-one-publication-out, {evaluated:,} query cases with present terms: share whose "
         "top 10 similar cases hold one with the same diagnosis.\n"
     )
-    print("| ranking | same diagnosis in top 10 |\n|---|---|")
+    print("| ranking | same diagnosis in top 10 | first hit contradicts a query finding |")
+    print("|---|---|---|")
     for name, count in hits.items():
-        print(f"| {name} | {count / max(evaluated, 1):.3f} ({count:,}/{evaluated:,}) |")
+        against = (
+            f"{contradicted[name] / max(evaluated, 1):.3f}" if name in contradicted else "n/a"
+        )
+        print(f"| {name} | {count / max(evaluated, 1):.3f} ({count:,}/{evaluated:,}) | {against} |")
     print(
         f"\nSearch time over {len(index):,} cases: p50 {percentile(times, 50):.1f} ms, "
         f"p95 {percentile(times, 95):.1f} ms"

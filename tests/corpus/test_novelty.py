@@ -139,8 +139,8 @@ def test_json_and_text(index: CaseIndex):
     assert {"findings", "prior_cases"} <= set(data["unprecedented"][0])
     text = report.to_text()
     assert text.startswith("Of 5 published cases in the store (tiny), none shows all")
-    assert "None shows focal-onset seizure and cataract" in text
-    assert "Only one shows focal-onset seizure without ataxia (PMID:2)" in text
+    assert "No stored case shows focal-onset seizure and cataract" in text
+    assert "Only one stored case shows focal-onset seizure without ataxia (PMID:2)" in text
     assert "with ataxia: 1 (PMID:1)" in text
 
 
@@ -234,3 +234,24 @@ def test_novelty_equals_brute_force(hpo: KnowledgeBase, seed: int, max_size: int
         assert report.n_unprecedented == len(minimal)
         sizes.update(len(u.findings) for u in report.unprecedented)
     assert set(range(2, max_size + 1)) <= set(sizes)  # not only single findings were checked
+
+
+def test_combinations_of_absences_alone_are_reported_last(tiny_kb: KnowledgeBase):
+    # Nobody records short stature absent (an absence alone, one finding), and one case has
+    # cataract without ataxia (two findings, one present): the pair is reported first.
+    idx = CaseIndex.build(
+        tiny_kb,
+        [
+            record("c1", "OMIM:100001", (CATARACT,), (SEIZURE,)),
+            record("c2", "OMIM:100001", (CATARACT,), (SEIZURE,)),
+            record("c3", "OMIM:100003", (CATARACT,), (ATAXIA,)),
+            record("c4", "OMIM:100003", (CATARACT,), ()),
+            record("c5", "OMIM:100004", (SHORT,), (SEIZURE, ATAXIA)),
+            record("c6", "OMIM:100004", (SHORT,), ()),
+        ],
+    )
+    report = novelty(idx, [CATARACT], [SEIZURE, ATAXIA, SHORT])
+    combos = [as_keys(u.findings) for u in report.unprecedented]
+    assert combos.index(((CATARACT, False), (ATAXIA, True))) < combos.index(((SHORT, True),))
+    kinds = [all(f.excluded for f in u.findings) for u in report.unprecedented]
+    assert kinds == sorted(kinds)  # every combination with a present finding first

@@ -159,14 +159,14 @@ class NoveltyReport:
         where = f" ({self.corpus})" if self.corpus else ""
         lines = [
             f"Of {self.n_cases:,} published cases in the store{where}, "
-            f"{_count_phrase(len(self.matching_cases))} all of the case's key findings "
-            f"({_combination(self.key_findings)})"
+            f"{_count_phrase(len(self.matching_cases))} all of the case's key findings — "
+            f"{_combination(self.key_findings)}"
             + _pmid_list([c.pmid or c.id for c in self.matching_cases])
             + "."
         ]
         for u in self.unprecedented:
             prior = [c.pmid or c.id for c in u.prior_cases]
-            sentence = _count_phrase(len(u.prior_cases)).capitalize()
+            sentence = _count_phrase(len(u.prior_cases), "stored case").capitalize()
             sentence += f" {_combination(u.findings)}{_pmid_list(prior)}"
             parts = [
                 f"{s.count:,} show {_combination(s.findings)}"
@@ -175,7 +175,10 @@ class NoveltyReport:
                 if s.findings
             ]
             parts += [
-                f"with {s.findings[-1].phrase}: {s.count:,}{_pmid_list(s.pmids, s.n_publications)}"
+                f"with {s.findings[-1].phrase}: {s.count:,}"
+                f"{_pmid_list(s.pmids, s.n_publications)}"
+                if s.count
+                else f"with {s.findings[-1].phrase}: none"
                 for s in u.present_instead
             ]
             lines.append(sentence + ("; " + "; ".join(parts) if parts else "") + ".")
@@ -232,11 +235,15 @@ def novelty(
             bits &= bitsets[k]
         return bits
 
-    def surprise(item: tuple[tuple[int, ...], int]) -> tuple[int, int, int, tuple[int, ...]]:
+    def surprise(
+        item: tuple[tuple[int, ...], int],
+    ) -> tuple[int, int, int, int, tuple[int, ...]]:
         # Every set one finding smaller is common (the combination is minimal): its count is kept.
         combo, shown = item
         weakest = min(counts[combo[:k] + combo[k + 1 :]] for k in range(len(combo)))
-        return (len(combo), shown.bit_count(), -weakest, combo)
+        # A combination of absences alone ("without fever or asthenia") says least: last.
+        absences_only = all(findings[k].excluded for k in combo)
+        return (int(absences_only), len(combo), shown.bit_count(), -weakest, combo)
 
     first = heapq.nsmallest(reported, found, key=surprise)
     report = []
@@ -397,12 +404,13 @@ def _shown(index: CaseIndex, findings: tuple[Finding, ...], bits: int) -> Shown:
     return Shown(findings, len(rows), tuple(pmids[:LISTED]), len(pmids))
 
 
-def _count_phrase(count: int) -> str:
+def _count_phrase(count: int, noun: str = "") -> str:
+    """ "none shows", "only one stored case shows", "14 stored cases show"."""
     if count == 0:
-        return "none shows"
+        return f"no {noun} shows" if noun else "none shows"
     if count == 1:
-        return "only one shows"
-    return f"{count:,} show"
+        return f"only one {noun} shows" if noun else "only one shows"
+    return f"{count:,} {noun}s show" if noun else f"{count:,} show"
 
 
 def _join(words: Sequence[str], word: str = "and") -> str:
@@ -431,5 +439,6 @@ def _pmid_list(pmids: Sequence[str], publications: int | None = None) -> str:
         return ""
     total = len(distinct) if publications is None else publications
     shown = distinct[:LISTED]
-    more = f" and {total - len(shown)} more publications" if total > len(shown) else ""
+    rest = total - len(shown)
+    more = f" and {rest} more publication{'s' if rest > 1 else ''}" if rest > 0 else ""
     return " (" + ", ".join(shown) + more + ")"

@@ -19,14 +19,17 @@ the stored case's present terms against the query's excluded terms. Both shares 
 the cosine does. ``xcos`` is the same IC-weighted cosine over the two excluded-term sets (the
 terms themselves, no closure): cases that looked for, and did not find, the same features.
 
-The weights were chosen on the development cases (leave-one-publication-out, a case with the same
-diagnosis in the top 10; benchmarks/bench_similar.py), where, over all 8,402 queries, the defaults
-give 0.377, no penalty 0.385, the closure cosine alone 0.350 (as a plain Jaccard of the present
-terms does). A penalty costs a little there because curators of one disease record as excluded its
-variable features, which other patients with it have; shared exclusions are what helps.
-``CONFLICT_PENALTY = 0.25`` keeps a contradiction counting against a case, as it must, at a small
-cost: a stored case contradicting one of ten equal findings of the query loses 0.0125, one
-contradicting all of them 0.125. Hits need a shared present finding (``cos > 0``).
+The weights were weighed on the development cases (leave-one-publication-out: does the top 10
+hold a case with the same diagnosis? benchmarks/bench_similar.py) against what a reader of the hits
+sees. Shared exclusions help the diagnosis measure (curators of one disease record the same absent
+features), and a conflict penalty costs a little there, because curators record as excluded a
+disease's variable features, which other patients with it have. But with a small penalty
+(0.25) the first hit contradicted a finding of the query in 29% of a 1,500-case sample, and for
+"ectopia lentis and aortic root aneurysm without arachnodactyly" the first hit was a case that
+records ectopia lentis absent. ``CONFLICT_PENALTY = 1`` halves the score a case gains from
+sharing half the query when it contradicts the other half: contradicted first hits fall to 19%
+at a cost of two points of the diagnosis measure (still above the closure cosine and Jaccard;
+figures in benchmarks/RESULTS.md). Hits need a shared present finding (``cos > 0``).
 
 Search runs in two steps. Candidates come from sparse postings (per term, the cases whose closure
 holds it, with their normalised weight; and per term, the cases that exclude it): the query's
@@ -56,7 +59,7 @@ from rarecase.ontology.knowledge import KnowledgeBase
 from rarecase.phenopacket.model import Case
 
 #: How much a full contradiction costs, against a cosine in [0, 1] (see the module docstring).
-CONFLICT_PENALTY: Final = 0.25
+CONFLICT_PENALTY: Final = 1.0
 #: Weight of the cosine between the two cases' excluded-term sets (see the module docstring).
 EXCLUDED_BONUS: Final = 0.5
 #: Candidates scored exactly per query; the rest of the corpus is ranked by the partial cosine.
