@@ -433,10 +433,12 @@ def print_similar(hits: list[SimilarCase], n_cases: int, name: str) -> None:
         if shared:
             out.print(Text(f"       + {shared}", style="green"))
         for c in hit.conflicts:
-            whose = "it records" if c.side is ConflictSide.STORED_EXCLUDES else "the query records"
-            out.print(
-                Text(f"       - {c.present.label}: {whose} {c.excluded.label} absent", style="red")
-            )
+            under = "" if c.present.id == c.excluded.id else f" (no {c.excluded.label})"
+            if c.side is ConflictSide.STORED_EXCLUDES:
+                said = f"{c.present.label}: recorded absent in this case{under}"
+            else:
+                said = f"{c.present.label}: this case has it, the query excludes it{under}"
+            out.print(Text(f"       - {said}", style="red"))
 
 
 def _shared_phrase(shared: SharedFinding) -> str:

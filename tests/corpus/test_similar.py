@@ -3,6 +3,7 @@ re-implementation of the scoring formula on a random corpus over the full HPO.""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -12,6 +13,7 @@ from rarecase.corpus import CaseRecord, NamedDisease
 from rarecase.corpus.similar import (
     CONFLICT_PENALTY,
     EXCLUDED_BONUS,
+    QUERY_WEIGHT,
     CaseIndex,
     ConflictSide,
     MatchKind,
@@ -251,7 +253,14 @@ def naive_scores(kb: KnowledgeBase, records, present, excluded) -> dict[str, tup
         c_excluded = [kb.index(t) for t in r.excluded]
         c = closure(c_present)
         c_norm = math.sqrt(sum(weight(t) ** 2 for t in c))
-        cos = sum(weight(t) ** 2 for t in q & c) / (q_norm * c_norm) if q_norm and c_norm else 0.0
+        shared = sum(weight(t) ** 2 for t in q & c)
+        cos = shared / (q_norm * c_norm) if q_norm and c_norm else 0.0
+        # the query's coverage weighs QUERY_WEIGHT, the stored case's the rest
+        match = (
+            (shared / q_norm**2) ** QUERY_WEIGHT * (shared / c_norm**2) ** (1 - QUERY_WEIGHT)
+            if q_norm and c_norm
+            else 0.0
+        )
         total_q = sum(weight(t) for t in q_present)
         against_q = sum(weight(t) for t in q_present if up(t) & set(c_excluded))
         total_c = sum(weight(t) for t in c_present)
@@ -263,7 +272,7 @@ def naive_scores(kb: KnowledgeBase, records, present, excluded) -> dict[str, tup
         c_x_norm = math.sqrt(sum(weight(t) ** 2 for t in set(c_excluded)))
         shared_x = sum(weight(t) ** 2 for t in set(q_excluded) & set(c_excluded))
         xcos = shared_x / (x_norm * c_x_norm) if x_norm and c_x_norm else 0.0
-        out[r.id] = (cos + EXCLUDED_BONUS * xcos - CONFLICT_PENALTY * conflict / 2, cos)
+        out[r.id] = (match + EXCLUDED_BONUS * xcos - CONFLICT_PENALTY * conflict / 2, cos)
     return out
 
 
@@ -300,3 +309,21 @@ def test_recall_of_candidate_search_against_exhaustive(random_corpus):
         found += len(set(exact) & set(fast))
         total += len(exact)
     assert found / total >= 0.98
+
+
+def test_covering_the_query_beats_a_short_case_that_covers_half(hpo: KnowledgeBase):
+    # Query: ectopia lentis and aortic root aneurysm. One stored case records only the
+    # aneurysm; another records both among six Marfan-like features. (With eight, the short
+    # case wins again: covering the query leans, it does not dominate.)
+    marfan = ("HP:0001083", "HP:0002616", "HP:0001166", "HP:0000545", "HP:0002650",
+              "HP:0000768")
+    records = [
+        CaseRecord("short", "PMID:1", present=("HP:0002616",)),
+        CaseRecord("full", "PMID:2", present=marfan),
+    ]
+    index = CaseIndex.build(hpo, records)
+    query = ["HP:0001083", "HP:0002616"]
+    assert [h.id for h in index.search(query)] == ["full", "short"]
+    # the plain cosine (query weight 0.5) ranks them the other way round
+    cosine = dataclasses.replace(index, query_weight=0.5)
+    assert [h.id for h in cosine.search(query)] == ["short", "full"]
