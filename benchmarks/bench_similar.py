@@ -133,7 +133,8 @@ def development(kb: KnowledgeBase, path: Path, sample: int, n_novelty: int) -> N
     index = CaseIndex.build(kb, records, name=path.name)
     no_penalty = dataclasses.replace(index, penalty=0.0)
     small_penalty = dataclasses.replace(index, penalty=0.25)
-    cosine = dataclasses.replace(index, penalty=0.0, excluded_bonus=0.0)
+    cosine = dataclasses.replace(index, penalty=0.0, excluded_bonus=0.0, query_weight=0.5)
+    symmetric = dataclasses.replace(index, query_weight=0.5)
     dropped = sum(index.dropped.values())
     print(
         f"\n## Similar cases on {path.name}: {len(records):,} cases, "
@@ -157,7 +158,9 @@ def development(kb: KnowledgeBase, path: Path, sample: int, n_novelty: int) -> N
         rng = np.random.default_rng(0)
         chosen = sorted(rng.choice(len(records), size=sample, replace=False).tolist())
     variants = {
-        f"index score (penalty {index.penalty}, exclusion bonus {index.excluded_bonus})": index,
+        f"index score (query weight {index.query_weight}, penalty {index.penalty}, "
+        f"exclusion bonus {index.excluded_bonus})": index,
+        "the same with the plain cosine (query weight 0.5)": symmetric,
         f"small conflict penalty (0.25, exclusion bonus {index.excluded_bonus})": small_penalty,
         f"no conflict penalty (exclusion bonus {index.excluded_bonus})": no_penalty,
         "closure cosine alone (no penalty, no bonus)": cosine,

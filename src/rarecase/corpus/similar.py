@@ -18,8 +18,10 @@ both sides, keeps a case with 40 terms from winning by volume. ``a = 0.7`` leans
 the query: with the cosine, a stored case recording only "aortic root aneurysm" beat Marfan cases
 with both "ectopia lentis" and "aortic root aneurysm" for a query of those two; a 40-term case
 still pays for what it holds beyond the query. (On the development cases, 0.7 also raised the
-diagnosis measure below by half a point to a point.) ``conflict_q`` is the IC-weighted share of the query's present terms that the stored case
-records absent — a present term ``t`` conflicts when the stored case excludes ``t`` or an ancestor
+diagnosis measure below by half a point to a point.)
+
+``conflict_q`` is the IC-weighted share of the query's present terms that the stored case records
+absent — a present term ``t`` conflicts when the stored case excludes ``t`` or an ancestor
 of ``t`` (lacking ``x``, the patient lacks everything below it) — and ``conflict_c`` the same for
 the stored case's present terms against the query's excluded terms. Both shares lie in [0, 1], as
 the cosine does. ``xcos`` is the same IC-weighted cosine over the two excluded-term sets (the
