@@ -190,3 +190,13 @@ def test_analyze_json_gains_similar_and_novelty(cli):
             and f["kind"] == "phenotype"} <= present
     code, out, _ = cli("analyze", str(report), "--format", "json", "--similar", "0")
     assert "similar" not in json.loads(out) and "novelty" not in json.loads(out)
+
+
+def test_the_bundled_cases_can_be_added_to_a_store_made_without_them(cli):
+    cli("corpus", "add", "--no-bundled", str(COMPACT))
+    code, out, _ = cli("corpus", "add", "--bundled")
+    assert code == 0 and "bundled phenopacket-store cases: 8403 added" in out
+    code, out, _ = cli("corpus", "add", "--bundled")
+    assert code == 0 and "0 added, 0 updated, 8403 unchanged" in out
+    code, _, err = cli("corpus", "add")
+    assert code == 2 and "nothing to add" in err

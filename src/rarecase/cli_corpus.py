@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rarecase.cli import Settings, _emit_json, _settings, app, err, out
-from rarecase.corpus.ingest import add_sources
+from rarecase.corpus.ingest import add_bundled, add_sources
 from rarecase.corpus.novelty import novelty as novelty_of
 from rarecase.corpus.similar import ConflictSide, MatchKind, SharedFinding, SimilarCase
 from rarecase.corpus.store import DB_ENV, CaseStore, IngestReport
@@ -81,12 +81,20 @@ def seeded_store(settings: Settings, db: str | None, *, seed: bool = True) -> Ca
 def corpus_add(
     ctx: typer.Context,
     sources: Annotated[
-        list[Path],
+        list[Path] | None,
         typer.Argument(
             help="Phenopacket JSON or JSON-lines files, a phenopacket-store release ZIP or "
             "folder, compact JSON lines, or text case reports (patient findings only)."
         ),
-    ],
+    ] = None,
+    bundled: Annotated[
+        bool,
+        typer.Option(
+            "--bundled",
+            help="Add the bundled phenopacket-store cases (again, or to a store "
+            "made with --no-bundled).",
+        ),
+    ] = False,
     db: DbOption = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Write nothing when any record is rejected.")
@@ -102,8 +110,16 @@ def corpus_add(
     One transaction for the whole batch. Exit status 1 when a record was rejected (each is
     named on stderr with its reason; the others are added unless --strict).
     """
+    if not sources and not bundled:
+        raise InputError("corpus add", "nothing to add", "give files or folders, or --bundled")
     settings = _settings(ctx)
-    store = seeded_store(settings, db, seed=not no_bundled)
+    store = seeded_store(settings, db, seed=not no_bundled and not bundled)
+    if bundled:
+        report = add_bundled(store, settings.kb)
+        _print_report(report, "bundled phenopacket-store cases")
+        if not sources:
+            return
+    sources = sources or []
     report = add_sources(store, sources, settings.kb, strict=strict)
     if as_json:
         _emit_json({"store": store.url, **report.to_json()})
