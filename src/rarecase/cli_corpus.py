@@ -20,12 +20,13 @@ from rich.text import Text
 from rarecase.cli import Settings, _emit_json, _settings, app, err, out
 from rarecase.corpus.ingest import add_bundled, add_sources
 from rarecase.corpus.novelty import novelty as novelty_of
-from rarecase.corpus.similar import ConflictSide, MatchKind, SharedFinding, SimilarCase
+from rarecase.corpus.similar import ConflictSide, SimilarCase
 from rarecase.corpus.store import DB_ENV, CaseStore, IngestReport
 from rarecase.errors import InputError
 from rarecase.phenopacket import read_phenopacket
 from rarecase.phenopacket.terms import split_marked
 from rarecase.pipeline import analyze as analyze_source
+from rarecase.report import shared_phrase
 
 corpus_app = typer.Typer(
     help="The case store: published cases that similar-case search and the novelty check read.",
@@ -445,7 +446,7 @@ def print_similar(hits: list[SimilarCase], n_cases: int, name: str) -> None:
                 (f"  score {hit.score:.3f}", "dim"),
             )
         )
-        shared = ", ".join(_shared_phrase(s) for s in hit.shared)
+        shared = ", ".join(shared_phrase(s) for s in hit.shared)
         if shared:
             out.print(Text(f"       + {shared}", style="green"))
         for c in hit.conflicts:
@@ -455,14 +456,6 @@ def print_similar(hits: list[SimilarCase], n_cases: int, name: str) -> None:
             else:
                 said = f"{c.present.label}: this case has it, the query excludes it{under}"
             out.print(Text(f"       - {said}", style="red"))
-
-
-def _shared_phrase(shared: SharedFinding) -> str:
-    if shared.kind is MatchKind.EXACT:
-        return shared.query.label
-    if shared.kind is MatchKind.MORE_SPECIFIC:
-        return f"{shared.query.label} (as {shared.stored.label})"
-    return f"{shared.query.label} ~ {shared.stored.label} (both {shared.common.label})"
 
 
 @app.command(

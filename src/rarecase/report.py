@@ -7,12 +7,14 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.text import Text
 
-from rarecase.corpus.similar import SimilarCase
+from rarecase.corpus.similar import MatchKind, SharedFinding, SimilarCase
 from rarecase.diagnose.differential import Differential
 from rarecase.pipeline import Analysis
 from rarecase.recognize.lexicon import Kind
 from rarecase.recognize.mention import Mention, Status, Subject
 
+#: Lines of the novelty statement shown by ``analyze`` (the first say the most).
+NOVELTY_LINES = 4
 # One style per (subject, status) reading; patient findings stand out, others recede.
 STYLES: dict[str, str] = {
     "present": "bold green",
@@ -109,9 +111,23 @@ def render(analysis: Analysis, console: Console) -> None:
     if analysis.similar:
         render_similar_summary(analysis.similar, console)
     if analysis.novelty is not None:
-        console.print(Text("Has it been reported? (rarecase novelty)", style="bold"))
-        for line in analysis.novelty.to_text().splitlines():
+        console.print(Text("Has it been reported? (rarecase novelty gives it all)", style="bold"))
+        lines = analysis.novelty.to_text().splitlines()
+        for line in lines[:NOVELTY_LINES]:
             console.print(f"  {line}")
+        if len(lines) > NOVELTY_LINES:
+            console.print(Text(f"  … {len(lines) - NOVELTY_LINES} more lines", style="dim"))
+
+
+def shared_phrase(shared: SharedFinding, *, common: bool = True) -> str:
+    """How a query finding was found in a stored case, in words; ``common`` names the ancestor
+    two different terms share."""
+    if shared.kind is MatchKind.EXACT:
+        return shared.query.label
+    if shared.kind is MatchKind.MORE_SPECIFIC:
+        return f"{shared.query.label} (as {shared.stored.label})"
+    both = f" (both {shared.common.label})" if common else ""
+    return f"{shared.query.label} ~ {shared.stored.label}{both}"
 
 
 def render_similar_summary(hits: Sequence[SimilarCase], console: Console) -> None:
@@ -121,7 +137,7 @@ def render_similar_summary(hits: Sequence[SimilarCase], console: Console) -> Non
     )
     for rank, hit in enumerate(hits, 1):
         diagnosis = "; ".join(d.label or d.id for d in hit.diseases) or "no diagnosis"
-        shared = ", ".join(s.query.label for s in hit.shared)
+        shared = ", ".join(shared_phrase(s, common=False) for s in hit.shared)
         against = ", ".join(c.present.label for c in hit.conflicts)
         console.print(
             Text.assemble(
