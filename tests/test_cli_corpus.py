@@ -200,3 +200,25 @@ def test_the_bundled_cases_can_be_added_to_a_store_made_without_them(cli):
     assert code == 0 and "0 added, 0 updated, 8403 unchanged" in out
     code, _, err = cli("corpus", "add")
     assert code == 2 and "nothing to add" in err
+
+
+def test_similar_and_novelty_read_a_text_case_report(cli):
+    cli("corpus", "add", "--no-bundled", str(COMPACT))
+    report = DATA / "corpus" / "report.txt"
+    code, out, _ = cli("similar", "--text", str(report), "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["similar"][0]["id"] == "syn-1"  # ectopia lentis, aortic root
+    assert "HP:0001166" in data["query"]["excluded"]  # "no arachnodactyly"
+    code, out, _ = cli("novelty", "--text", str(report), "--format", "json")
+    keys = {(f["id"], f["excluded"]) for f in json.loads(out)["key_findings"]}
+    assert {("HP:0001083", False), ("HP:0001166", True)} <= keys
+    assert ("HP:0000822", False) not in keys  # the father's hypertension
+
+
+def test_the_commands_work_on_a_postgresql_store(cli, postgres_url):
+    code, out, _ = cli("corpus", "add", "--no-bundled", "--db", postgres_url, str(COMPACT))
+    assert code == 1 and "3 added" in out
+    code, out, _ = cli("similar", "HP:0001083", "--db", postgres_url, "--format", "json")
+    assert code == 0 and {h["id"] for h in json.loads(out)["similar"]} == {"syn-1", "syn-2"}
+    code, out, _ = cli("corpus", "stats", "--db", postgres_url, "--json")
+    assert json.loads(out)["cases"] == 3 and "postgresql" in json.loads(out)["store"]
