@@ -22,12 +22,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
-from rarecase.corpus.records import CaseRecord, NamedDisease
+from rarecase.corpus.records import CaseRecord, NamedDisease, normal_pmid
 from rarecase.corpus.store import CaseStore, IngestReport, Rejection
 from rarecase.errors import InputError
 from rarecase.ontology.ids import Subontology
 from rarecase.ontology.knowledge import KnowledgeBase
-from rarecase.phenopacket.json_io import case_from_dict, case_to_dict
+from rarecase.phenopacket.json_io import case_from_dict, case_to_dict, diagnoses_of
 from rarecase.phenopacket.model import Case
 
 #: The bundled default corpus (derived from phenopacket-store; see README).
@@ -209,7 +209,7 @@ class CaseReader:
             where,
             case.id,
             case.pmids[0] if case.pmids else "",
-            _phenopacket_diseases(doc),
+            tuple(NamedDisease(i, label) for i, label in diagnoses_of(doc)),
             [str(f.term.id) for f in case.observed],
             [str(f.term.id) for f in case.excluded],
             case.subject.sex.value,
@@ -283,7 +283,7 @@ class CaseReader:
         self.records.append(
             CaseRecord(
                 ident,
-                _normal_pmid(pmid),
+                normal_pmid(pmid),
                 tuple(dict.fromkeys(named)),
                 tuple(present),
                 tuple(absent),
@@ -432,35 +432,11 @@ def _parse_json(data: bytes | Rejection, where: str) -> Any:
         return Rejection(where, "not valid JSON: nested too deeply")
 
 
-def _phenopacket_diseases(doc: Mapping[str, Any]) -> tuple[NamedDisease, ...]:
-    """A phenopacket's diagnoses: its diseases (not excluded) and its interpretations'."""
-    found: dict[str, str] = {}
-    for disease in doc.get("diseases") or ():
-        term = disease.get("term") if isinstance(disease, dict) else None
-        if isinstance(term, dict) and term.get("id") and not disease.get("excluded"):
-            found.setdefault(str(term["id"]), str(term.get("label") or ""))
-    for interpretation in doc.get("interpretations") or ():
-        diagnosis = interpretation.get("diagnosis") if isinstance(interpretation, dict) else None
-        term = diagnosis.get("disease") if isinstance(diagnosis, dict) else None
-        if isinstance(term, dict) and term.get("id"):
-            key = str(term["id"])
-            if not found.get(key):
-                found[key] = str(term.get("label") or "")
-    return tuple(NamedDisease(k, v) for k, v in found.items())
-
-
 def _disease_label(kb: KnowledgeBase, ident: str) -> str:
     try:
         return kb.disease(ident).name
     except (KeyError, LookupError, ValueError):
         return ""
-
-
-def _normal_pmid(pmid: str) -> str:
-    pmid = pmid.strip()
-    if not pmid:
-        return ""
-    return pmid if pmid.upper().startswith("PMID:") else f"PMID:{pmid}"
 
 
 def _pipeline_reader(kb: KnowledgeBase) -> TextReader:

@@ -175,8 +175,7 @@ class NoveltyReport:
                 if s.findings
             ]
             parts += [
-                f"with {s.findings[-1].phrase}: {s.count:,}"
-                f"{_pmid_list(s.pmids, s.n_publications)}"
+                f"with {s.findings[-1].phrase}: {s.count:,}{_pmid_list(s.pmids, s.n_publications)}"
                 if s.count
                 else f"with {s.findings[-1].phrase}: none"
                 for s in u.present_instead

@@ -61,3 +61,15 @@ class CaseRecord:
     @property
     def disease_ids(self) -> tuple[str, ...]:
         return tuple(d.id for d in self.diseases)
+
+
+def normal_pmid(value: str) -> str:
+    """A PMID as ``PMID:<n>`` (given bare or prefixed, any case), or empty.
+
+    >>> normal_pmid("123"), normal_pmid("pmid:123"), normal_pmid(" ")
+    ('PMID:123', 'PMID:123', '')
+    """
+    value = value.strip()
+    if not value:
+        return ""
+    return f"PMID:{value[5:]}" if value.upper().startswith("PMID:") else f"PMID:{value}"

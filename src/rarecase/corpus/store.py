@@ -36,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
-from rarecase.corpus.records import CaseRecord, NamedDisease
+from rarecase.corpus.records import CaseRecord, NamedDisease, normal_pmid
 from rarecase.corpus.schema import case_diseases, case_terms, cases, store_info
 from rarecase.errors import InputError, RarecaseError
 
@@ -365,7 +365,7 @@ class CaseStore:
         if ids is not None:
             query = query.where(cases.c.id.in_(list(ids)))
         if pmid:
-            query = query.where(cases.c.pmid == _pmid(pmid))
+            query = query.where(cases.c.pmid == normal_pmid(pmid))
         if disease:
             query = query.where(
                 cases.c.id.in_(
@@ -490,11 +490,6 @@ def _chunks(items: Sequence[_T], size: int = CHUNK) -> Iterator[Sequence[_T]]:
         yield items[start : start + size]
 
 
-def _pmid(value: str) -> str:
-    value = value.strip()
-    return value if value.upper().startswith("PMID:") else f"PMID:{value}"
-
-
 def origin_of(source: str) -> str:
     """The file or release a record came in: its source without the ZIP entry, line or item.
 
@@ -579,9 +574,9 @@ def _children_of(
     conn: Connection, ids: Sequence[str] | None
 ) -> tuple[dict[str, tuple[list[str], list[str]]], dict[str, list[NamedDisease]]]:
     """Terms and diagnoses per case id, for ``ids`` or for every case."""
-    term_query = select(
-        case_terms.c.case_id, case_terms.c.excluded, case_terms.c.hpo_id
-    ).order_by(case_terms.c.case_id, case_terms.c.excluded, case_terms.c.position)
+    term_query = select(case_terms.c.case_id, case_terms.c.excluded, case_terms.c.hpo_id).order_by(
+        case_terms.c.case_id, case_terms.c.excluded, case_terms.c.position
+    )
     disease_query = select(
         case_diseases.c.case_id, case_diseases.c.disease_id, case_diseases.c.label
     ).order_by(case_diseases.c.case_id, case_diseases.c.position)

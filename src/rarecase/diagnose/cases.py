@@ -18,7 +18,7 @@ from rarecase.diagnose.onset import onset_class
 from rarecase.diagnose.query import Query, query_from_case, query_from_ids
 from rarecase.errors import InputError, UnsupportedFormatError
 from rarecase.ontology.knowledge import KnowledgeBase
-from rarecase.phenopacket.json_io import case_from_dict
+from rarecase.phenopacket.json_io import case_from_dict, diagnoses_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,13 +41,6 @@ def _open_lines(path: Path) -> Iterator[tuple[int, str]]:
         raise UnsupportedFormatError(
             str(path), f"cannot read: {error}", "give JSON lines"
         ) from error
-
-
-def _phenopacket_diseases(record: dict[str, Any]) -> list[str]:
-    found = [d.get("term", {}).get("id", "") for d in record.get("diseases", [])]
-    for interpretation in record.get("interpretations", []):
-        found.append(interpretation.get("diagnosis", {}).get("disease", {}).get("id", ""))
-    return [f for f in dict.fromkeys(found) if f]
 
 
 def read_cases(path: str | Path, kb: KnowledgeBase) -> Iterator[EvalCase]:
@@ -82,7 +75,7 @@ def read_cases(path: str | Path, kb: KnowledgeBase) -> Iterator[EvalCase]:
         else:
             case = case_from_dict(record, source=where)
             query = query_from_case(kb, case, strict=False, source=where)
-            diseases = _phenopacket_diseases(record)
+            diseases = [ident for ident, _ in diagnoses_of(record)]
             pmid = case.pmids[0] if case.pmids else ""
         yield EvalCase(query, tuple(diseases), pmid)
 

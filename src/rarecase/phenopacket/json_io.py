@@ -313,6 +313,30 @@ def case_from_dict(doc: Mapping[str, Any], *, source: str = "<dict>") -> Case:
     return case
 
 
+def diagnoses_of(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A phenopacket's diagnoses as (id, label): its diseases not excluded, then its
+    interpretations' diagnoses, without repeats (a label found later fills an empty one).
+
+    >>> diagnoses_of({"diseases": [{"term": {"id": "OMIM:154700"}}],
+    ...               "interpretations": [{"diagnosis": {"disease": {
+    ...                   "id": "OMIM:154700", "label": "Marfan syndrome"}}}]})
+    [('OMIM:154700', 'Marfan syndrome')]
+    """
+    found: dict[str, str] = {}
+    for disease in doc.get("diseases") or ():
+        term = disease.get("term") if isinstance(disease, Mapping) else None
+        if isinstance(term, Mapping) and term.get("id") and not disease.get("excluded"):
+            found.setdefault(str(term["id"]), str(term.get("label") or ""))
+    for interpretation in doc.get("interpretations") or ():
+        diagnosis = interpretation.get("diagnosis") if isinstance(interpretation, Mapping) else None
+        term = diagnosis.get("disease") if isinstance(diagnosis, Mapping) else None
+        if isinstance(term, Mapping) and term.get("id"):
+            key = str(term["id"])
+            if not found.get(key):
+                found[key] = str(term.get("label") or "")
+    return list(found.items())
+
+
 def _reject_collections(doc: Mapping[str, Any], source: str) -> None:
     if "proband" in doc or "relatives" in doc or "pedigree" in doc:
         kind = "a Family"
