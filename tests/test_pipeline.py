@@ -54,7 +54,7 @@ def test_present_wins_over_excluded_and_redundant_ancestors_go(recognizer):
 
 def test_json_shape(recognizer):
     data = analyze(TEXT, recognizer=recognizer).to_json()
-    assert set(data) == {"document", "mentions", "phenopacket"}
+    assert set(data) == {"document", "mentions", "patient", "phenopacket"}
     assert {"id", "title", "text", "removed"} <= set(data["document"])
     mention = data["mentions"][0]
     assert {
@@ -99,3 +99,21 @@ def test_without_present_findings_there_is_no_differential(recognizer, hpo):
     ranker = make_ranker(DiseaseProfiles.build(hpo))
     analysis = analyze("She had no seizures.", recognizer=recognizer, ranker=ranker)
     assert analysis.differential is None and "differential" not in analysis.to_json()
+
+
+def test_the_patients_age_and_sex_reach_the_phenopacket(hpo):
+    from rarecase.phenopacket.validate import validate_case
+    from rarecase.pipeline import analyze
+
+    analysis = analyze(
+        "A 19-year-old man presented with ectopia lentis. His 50-year-old father had "
+        "hypertension. At 2-year follow-up he was well.",
+        kb=hpo,
+    )
+    assert analysis.patient.age.value == "P19Y"
+    assert analysis.case.subject.sex.value == "MALE"
+    assert analysis.case.subject.time_at_last_encounter.age == "P21Y"  # 19 + 2 years
+    data = analysis.to_json()
+    assert data["patient"]["follow_up"]["value"] == "P2Y"
+    assert data["phenopacket"]["subject"]["sex"] == "MALE"
+    assert not [f for f in validate_case(analysis.case, hpo).findings if f.severity.value == "error"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rarecase.corpus.novelty import NoveltyReport, novelty
@@ -28,10 +28,14 @@ from rarecase.phenopacket.model import (
     ExternalReference,
     OntologyClass,
     PhenotypicFeature,
+    Sex,
+    TimeElement,
 )
+from rarecase.phenopacket.model import Subject as Individual
 from rarecase.phenopacket.validate import sanitize
 from rarecase.recognize.lexicon import Kind
 from rarecase.recognize.mention import Mention, Status, Subject
+from rarecase.recognize.patient import PatientFacts, patient_facts
 from rarecase.recognize.recognizer import Recognizer
 from rarecase.text import read_path, read_source
 from rarecase.text.document import Document
@@ -78,6 +82,8 @@ class Analysis:
     # the closest stored cases and the novelty check; None when no case index was given
     similar: tuple[SimilarCase, ...] | None = None
     novelty: NoveltyReport | None = None
+    # age, sex, onset and follow-up as the text states them, with their words
+    patient: PatientFacts = field(default_factory=PatientFacts)
 
     @property
     def document(self) -> Document:
@@ -103,6 +109,7 @@ class Analysis:
                 "removed": [r.to_json() for r in doc.removed],
             },
             "mentions": [m.to_json() for m in self.mentions],
+            "patient": self.patient.to_json(),
             "phenopacket": case_to_dict(self.case),
             **(
                 {"differential": self.differential.to_json()}
@@ -179,7 +186,10 @@ def analysis_of(
     index: CaseIndex | None = None,
     similar_top: int = 5,
 ) -> Analysis:
-    case, changes = case_from_mentions(annotated.document, annotated.patient_mentions(), kb)
+    facts = patient_facts(annotated.document)
+    case, changes = case_from_mentions(
+        annotated.document, annotated.patient_mentions(), kb, patient=facts
+    )
     differential = None
     if ranker is not None and case.observed:
         differential = ranker.rank(case, top=top)
@@ -195,13 +205,19 @@ def analysis_of(
             similar = tuple(index.search(present, excluded, top=similar_top, exclude_pmids=own))
         if present or excluded or diseases:
             report = novelty(index, present, excluded, diseases, exclude_pmids=own)
-    return Analysis(annotated, case, tuple(changes), differential, similar, report)
+    return Analysis(annotated, case, tuple(changes), differential, similar, report, facts)
 
 
 def case_from_mentions(
-    document: Document, mentions: Sequence[Mention], kb: KnowledgeBase
+    document: Document,
+    mentions: Sequence[Mention],
+    kb: KnowledgeBase,
+    *,
+    patient: PatientFacts | None = None,
 ) -> tuple[Case, list[str]]:
-    """The patient's phenopacket: present and excluded phenotypes, the diagnoses named.
+    """The patient's phenopacket: present and excluded phenotypes, the diagnoses named, and,
+    from ``patient``, the subject's sex and age at the last encounter (presentation plus
+    follow-up).
 
     A finding both present and excluded in one text keeps its present mention (the text
     mentions it as seen somewhere); redundant ancestors are dropped, as ``validate --fix`` does.
@@ -235,6 +251,7 @@ def case_from_mentions(
     )
     case = Case.new(
         document.id,
+        subject=_individual(patient),
         features=list(features.values()),
         diseases=list(diseases.values()),
         hpo_version=kb.hpo_version,
@@ -242,6 +259,18 @@ def case_from_mentions(
     )
     fixed, changes = sanitize(case, kb)
     return fixed, changes
+
+
+def _individual(patient: PatientFacts | None) -> Individual | None:
+    if patient is None or (patient.sex is None and patient.age is None):
+        return None
+    sex = Sex(patient.sex.value) if patient.sex is not None else Sex.UNKNOWN_SEX
+    age = patient.age_at_last_encounter
+    return Individual(
+        id="patient",
+        sex=sex,
+        time_at_last_encounter=TimeElement(age=age) if age else None,
+    )
 
 
 def _recognizer(kb: KnowledgeBase | None, recognizer: Recognizer | None) -> Recognizer:

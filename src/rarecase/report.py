@@ -72,6 +72,19 @@ def render(analysis: Analysis, console: Console) -> None:
     console.print(legend)
     console.print()
     case = analysis.case
+    facts = analysis.patient
+    stated = [
+        f"{name} {fact.value.lower() if name == 'sex' else fact.value} (“{fact.text}”)"
+        for name, fact in (
+            ("age", facts.age),
+            ("sex", facts.sex),
+            ("onset", facts.onset),
+            ("follow-up", facts.follow_up),
+        )
+        if fact is not None
+    ]
+    if stated:
+        console.print(Text("Patient: " + "; ".join(stated), style="bold"))
     for title, features in (("present", case.observed), ("excluded", case.excluded)):
         console.print(Text(f"Patient: {title} ({len(features)})", style="bold"))
         for feature in features:
