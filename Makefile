@@ -60,6 +60,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_recognition.py
 	$(BIN)/python benchmarks/bench_diagnosis.py
 	$(BIN)/python benchmarks/bench_similar.py
+	$(BIN)/python benchmarks/bench_patient.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
