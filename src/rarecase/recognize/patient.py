@@ -97,6 +97,9 @@ ONSET_CLASSES: Final = {
     "adolescence": ("HP:0003621", "Juvenile onset"),
     "early adulthood": ("HP:0011462", "Young adult onset"),
 }
+#: Words without which a sentence states no onset (a cheap test before the patterns).
+_ONSET_WORDS: Final = ("since", "over", "for ", "during", "age", "develop", "began", "start",
+                       "notic", "onset", "first")  # fmt: skip
 _FEMALE_PRONOUNS: Final = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
 _MALE_PRONOUNS: Final = re.compile(r"\b(?:he|his|him|himself)\b", re.IGNORECASE)
 _SEX_NOUN: Final = re.compile(
@@ -176,16 +179,18 @@ def patient_facts(document: Document) -> PatientFacts:
     follow_up: Fact | None = None
     for start, end in sentences:
         sentence = text[start:end]
+        lower = sentence.lower()  # cheap tests first: most sentences state none of these
         cited = bool(_CITED.search(sentence))
-        if age is None and not cited:
+        if age is None and not cited and ("old" in lower or "age" in lower or "now" in lower):
             age, noun_sex = _age_in(sentence, start)
             if age is not None and sex is None and noun_sex is not None:
                 sex = noun_sex
-        if sex is None and not cited:
+        if sex is None and not cited and ("man" in lower or "male" in lower or "boy" in lower
+                                          or "girl" in lower or "lady" in lower):  # fmt: skip
             sex = _sex_noun_in(sentence, start)
-        if onset is None and not cited:
+        if onset is None and not cited and any(w in lower for w in _ONSET_WORDS):
             onset = _onset_in(sentence, start)
-        if follow_up is None:
+        if follow_up is None and "follow" in lower:
             follow_up = _follow_up_in(sentence, start)
     if sex is None:
         sex = _sex_from_pronouns(text)
