@@ -83,6 +83,10 @@ def render(analysis: Analysis, console: Console) -> None:
         )
         if fact is not None
     ]
+    stated += [
+        f"{o.kind.value.replace('_', ' ')}{f' at {o.time}' if o.time else ''} (“{o.text}”)"
+        for o in facts.outcomes
+    ]
     if stated:
         console.print(Text("Patient: " + "; ".join(stated), style="bold"))
     for title, features in (("present", case.observed), ("excluded", case.excluded)):

@@ -101,6 +101,35 @@ def test_add_durations():
 
 def test_json_has_every_fact_with_its_words():
     data = facts("A 54-year-old woman presented. At 5-year follow-up she was well.").to_json()
-    assert set(data) == {"age", "sex", "onset", "follow_up"}
+    assert set(data) == {"age", "sex", "onset", "follow_up", "outcomes"}
     assert data["age"]["value"] == "P54Y" and data["onset"] is None
     assert data["follow_up"]["text"] == "5-year follow-up"
+
+
+def outcomes(text: str) -> list[tuple[str, str | None]]:
+    return [(o.kind.value, o.time) for o in facts(text).outcomes]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("At 5-year follow-up there was no recurrence.", [("no_recurrence", "P5Y")]),
+        ("He has been recurrence-free for 3 years.", [("no_recurrence", "P3Y")]),
+        ("The tumour recurred two years later.", [("recurrence", "P2Y")]),
+        ("Her pain resolved after 3 months.", [("resolution", "P3M")]),
+        ("Surgery was complicated by a wound infection.", [("complication", None)]),
+        ("She died 2 weeks later of sepsis.", [("death", "P2W")]),
+        ("The postoperative course was uneventful.", []),
+    ],
+)
+def test_outcomes_of_the_patients_course(text: str, expected):
+    assert outcomes(f"A 40-year-old woman had a mass. {text}") == expected
+
+
+def test_outcomes_said_of_patients_in_general_or_cited_cases_are_not_the_patients():
+    text = (
+        "Recurrence occurs in up to a third of patients [2]. "
+        "The patient reported previously died of sepsis. "
+        "A 40-year-old woman underwent resection."
+    )
+    assert facts(text).outcomes == ()

@@ -1,5 +1,6 @@
 """Facts about the patient a case report states in passing: age at presentation, sex, how long
-the complaint had lasted, and how long the patient was followed up.
+the complaint had lasted, how long the patient was followed up, and how the course went
+(recurrence or none, resolution, a complication, death), with its time when the sentence says.
 
 Case reports say these in a few fixed shapes ("A 54-year-old woman presented with …", "at 5-year
 follow-up", "over two years"), so patterns find them; the hard part is *whose* they are. An age
@@ -109,6 +110,68 @@ _SEX_NOUN: Final = re.compile(
 )
 
 
+class OutcomeKind(StrEnum):
+    """How the patient's course ended or stood at the last visit."""
+
+    RECURRENCE = "recurrence"
+    NO_RECURRENCE = "no_recurrence"
+    RESOLUTION = "resolution"
+    COMPLICATION = "complication"
+    DEATH = "death"
+
+
+# Most specific first: "no recurrence" before "recurrence", "without complications" is no
+# complication at all (left out), "uneventful" says nothing beyond that.
+_OUTCOMES: Final = (
+    (OutcomeKind.NO_RECURRENCE, re.compile(
+        r"\b(?:no|without(?: any)?|free of|no evidence of|no signs? of)\s+(?:local\s+)?"
+        r"(?:recurrence|relapse|recurrent disease)\b|\brecurrence[- ]free\b|"
+        r"\b(?:has|had|did) not recur(?:red)?\b", re.IGNORECASE)),
+    (OutcomeKind.RECURRENCE, re.compile(
+        r"\b(?:recurred|relapsed|recurrence|relapse)\b", re.IGNORECASE)),
+    (OutcomeKind.DEATH, re.compile(r"\b(?:died|passed away|death)\b", re.IGNORECASE)),
+    (OutcomeKind.COMPLICATION, re.compile(
+        r"\b(?:was|were|is) complicated by\b|\bdeveloped (?:a |an )?(?:postoperative|"
+        r"post-operative|surgical)\b|\bcomplications? (?:occurred|developed)\b", re.IGNORECASE)),
+    (OutcomeKind.RESOLUTION, re.compile(
+        r"\b(?:resolved|resolution of|complete(?:ly)? (?:remission|recovery|recovered)|"
+        r"symptom[- ]free|asymptomatic|fully recovered)\b", re.IGNORECASE)),
+)  # fmt: skip
+# A sentence about patients in general or other cases, not this patient's course.
+_GENERAL: Final = re.compile(
+    r"\b(?:patients|cases|rates?|up to|incidence|risk|literature|reported|usually|often|"
+    r"typically|may|can)\b|%|\[\d",
+    re.IGNORECASE,
+)
+_WHEN: Final = (
+    re.compile(rf"\b{_NUMBER}[- ]{_UNIT}[- ](?:of\s+)?follow[- ]?up\b", re.IGNORECASE),
+    re.compile(rf"\b(?:after|at|within)\s+{_NUMBER}\s+{_UNIT}\b", re.IGNORECASE),
+    re.compile(rf"\b{_NUMBER}\s+{_UNIT}\s+later\b", re.IGNORECASE),
+    re.compile(rf"\bfor\s+(?:over\s+|nearly\s+|about\s+)?{_NUMBER}\s+{_UNIT}\b", re.IGNORECASE),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """An outcome of the patient's course, its words and, when the sentence says, its time
+    (an ISO 8601 duration: after presentation, or at follow-up)."""
+
+    kind: OutcomeKind
+    text: str
+    start: int
+    end: int
+    time: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "time": self.time,
+        }
+
+
 class SexValue(StrEnum):
     FEMALE = "FEMALE"
     MALE = "MALE"
@@ -137,9 +200,10 @@ class PatientFacts:
     sex: Fact | None = None
     onset: Fact | None = None
     follow_up: Fact | None = None
+    outcomes: tuple[Outcome, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             name: None if fact is None else fact.to_json()
             for name, fact in (
                 ("age", self.age),
@@ -148,6 +212,8 @@ class PatientFacts:
                 ("follow_up", self.follow_up),
             )
         }
+        data["outcomes"] = [o.to_json() for o in self.outcomes]
+        return data
 
     @property
     def age_at_last_encounter(self) -> str | None:
@@ -177,6 +243,7 @@ def patient_facts(document: Document) -> PatientFacts:
     sex: Fact | None = None
     onset: Fact | None = None
     follow_up: Fact | None = None
+    outcomes: list[Outcome] = []
     for start, end in sentences:
         sentence = text[start:end]
         lower = sentence.lower()  # cheap tests first: most sentences state none of these
@@ -192,9 +259,11 @@ def patient_facts(document: Document) -> PatientFacts:
             onset = _onset_in(sentence, start)
         if follow_up is None and "follow" in lower:
             follow_up = _follow_up_in(sentence, start)
+        if not cited:
+            outcomes += _outcomes_in(sentence, start)
     if sex is None:
         sex = _sex_from_pronouns(text)
-    return PatientFacts(age, sex, onset, follow_up)
+    return PatientFacts(age, sex, onset, follow_up, tuple(outcomes))
 
 
 # ---------------------------------------------------------------------- the pieces
@@ -309,6 +378,30 @@ def _onset_in(sentence: str, offset: int) -> Fact | None:
         if duration is not None:
             return Fact(duration, match.group(0), offset + match.start(), offset + match.end())
     return None
+
+
+def _outcomes_in(sentence: str, offset: int) -> list[Outcome]:
+    """The outcomes a sentence states of this patient (none from a statement about patients in
+    general: "recurrence occurs in up to a third of patients [2]")."""
+    if _GENERAL.search(sentence):
+        return []
+    found: list[Outcome] = []
+    taken: list[tuple[int, int]] = []
+    when = None
+    for pattern in _WHEN:
+        hit = pattern.search(sentence)
+        if hit is not None:
+            when = _duration(hit.group("n"), hit.group("unit"))
+            break
+    for kind, pattern in _OUTCOMES:
+        for match in pattern.finditer(sentence):
+            if any(a < match.end() and match.start() < b for a, b in taken):
+                continue  # "no recurrence" already read; its "recurrence" is not another
+            taken.append((match.start(), match.end()))
+            found.append(
+                Outcome(kind, match.group(0), offset + match.start(), offset + match.end(), when)
+            )
+    return sorted(found, key=lambda o: o.start)
 
 
 def _follow_up_in(sentence: str, offset: int) -> Fact | None:
