@@ -23,9 +23,11 @@ from rarecase.ontology.ids import TermId
 from rarecase.ontology.knowledge import KnowledgeBase
 from rarecase.phenopacket.json_io import case_to_dict
 from rarecase.phenopacket.model import (
+    ActionKind,
     Case,
     Disease,
     ExternalReference,
+    MedicalAction,
     OntologyClass,
     PhenotypicFeature,
     Sex,
@@ -215,7 +217,8 @@ def case_from_mentions(
     *,
     patient: PatientFacts | None = None,
 ) -> tuple[Case, list[str]]:
-    """The patient's phenopacket: present and excluded phenotypes, the diagnoses named, and,
+    """The patient's phenopacket: present and excluded phenotypes, the diagnoses named, the
+    medical actions performed on the patient (MAxO procedures), and,
     from ``patient``, the subject's sex and age at the last encounter (presentation plus
     follow-up).
 
@@ -225,7 +228,15 @@ def case_from_mentions(
     features: dict[tuple[str, bool], PhenotypicFeature] = {}
     present = {m.id for m in mentions if m.kind is Kind.PHENOTYPE and m.status is Status.PRESENT}
     diseases: dict[str, Disease] = {}
+    actions: dict[str, MedicalAction] = {}
     for mention in mentions:
+        if mention.kind is Kind.ACTION:
+            # done to this patient: a procedure coded with MAxO (a declined one is no action)
+            if mention.status is Status.PRESENT and mention.id not in actions:
+                actions[mention.id] = MedicalAction(
+                    ActionKind.PROCEDURE, OntologyClass(TermId.parse(mention.id), mention.label)
+                )
+            continue
         if mention.kind is Kind.DISEASE:
             if len(mention.concepts) == 1 and mention.id not in diseases:
                 diseases[mention.id] = Disease(
@@ -254,6 +265,7 @@ def case_from_mentions(
         subject=_individual(patient),
         features=list(features.values()),
         diseases=list(diseases.values()),
+        actions=list(actions.values()),
         hpo_version=kb.hpo_version,
         external_references=references,
     )

@@ -15,7 +15,8 @@ from rarecase.ontology.lines import numbered_lines
 
 _QUOTED = re.compile(r'^"((?:[^"\\]|\\.)*)"\s*(.*)$')
 _SYNONYM_TAIL = re.compile(
-    r"^(EXACT|RELATED|BROAD|NARROW)(?:\s+([A-Za-z0-9_:-]+))?\s*(\[.*\])?\s*$"
+    r"^(EXACT|RELATED|BROAD|NARROW)(?:\s+([A-Za-z0-9_:-]+))?\s*(\[[^\]]*\])?\s*"
+    r"(?:\{[^}]*\})?\s*$"  # OBO 1.4 trailing qualifiers, e.g. {RELATED="OMO:0003000"}
 )
 
 

@@ -11,8 +11,16 @@ from collections.abc import Iterable
 
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
+from rarecase.recognize.lexicon import Kind
 from rarecase.recognize.mention import Mention
 from rarecase.text.document import Document
+
+# PubTator and BioC annotation types, by mention kind
+_TYPES: dict[Kind, str] = {
+    Kind.PHENOTYPE: "Phenotype",
+    Kind.DISEASE: "Disease",
+    Kind.ACTION: "MedicalAction",
+}
 
 
 def _title_and_rest(document: Document) -> tuple[str, int, str]:
@@ -40,7 +48,7 @@ def to_pubtator(document: Document, mentions: Iterable[Mention]) -> str:
     for m in mentions:
         if m.nested:
             continue
-        kind = "Phenotype" if m.kind.value == "phenotype" else "Disease"
+        kind = _TYPES[m.kind]
         lines.append(
             "\t".join(
                 [
@@ -75,7 +83,7 @@ def to_bioc(documents: Iterable[tuple[Document, Iterable[Mention]]]) -> bytes:
                 continue
             annotation = etree.SubElement(passage, "annotation", id=f"T{n}")
             for key, value in (
-                ("type", "Phenotype" if m.kind.value == "phenotype" else "Disease"),
+                ("type", _TYPES[m.kind]),
                 ("identifier", ";".join(m.concepts)),
                 ("label", m.label),
                 ("status", m.status.value),

@@ -32,6 +32,7 @@ from rarecase.recognize.normalize import STOPWORDS, fold, name_keys, overstemmed
 class Kind(StrEnum):
     PHENOTYPE = "phenotype"
     DISEASE = "disease"
+    ACTION = "action"  # a medical action (MAxO): a procedure, therapy, imaging, monitoring
 
 
 class Entry(NamedTuple):
@@ -100,22 +101,23 @@ class Lexicon:
         }
 
     @classmethod
+    def from_entries(cls, named: Iterable[Entry]) -> Lexicon:
+        """A lexicon of these names alone (the medical actions have one of their own)."""
+        entries: dict[tuple[str, ...], list[Entry]] = {}
+        exact: dict[str, list[Entry]] = {}
+        for entry in named:
+            _add(entries, exact, entry)
+        for found in entries.values():
+            found.sort(key=lambda e: e.rank)
+        return cls(entries, exact)
+
+    @classmethod
     def build(cls, kb: KnowledgeBase, *, diseases: bool = True) -> Lexicon:
         entries: dict[tuple[str, ...], list[Entry]] = {}
         exact: dict[str, list[Entry]] = {}
 
         def add(entry: Entry) -> None:
-            if entry.case_sensitive:
-                exact.setdefault(entry.name, []).append(entry)
-                return
-            for key in name_keys(entry.name):
-                if not key or all(len(s) < 3 for s in key):
-                    continue
-                if len(key) == 1 and overstemmed(entry.name.strip()):
-                    continue
-                found = entries.setdefault(key, [])
-                if not any(e.concepts == entry.concepts and e.rank <= entry.rank for e in found):
-                    found.append(entry)
+            _add(entries, exact, entry)
 
         mask = kb.subontology_mask(Subontology.PHENOTYPIC_ABNORMALITY)
         for index in map(int, mask.nonzero()[0]):
@@ -206,6 +208,23 @@ class Lexicon:
 
 
 log = logging.getLogger(__name__)
+
+
+def _add(
+    entries: dict[tuple[str, ...], list[Entry]], exact: dict[str, list[Entry]], entry: Entry
+) -> None:
+    """File one name under each of its stem keys (case-sensitive names apart, as written)."""
+    if entry.case_sensitive:
+        exact.setdefault(entry.name, []).append(entry)
+        return
+    for key in name_keys(entry.name):
+        if not key or all(len(s) < 3 for s in key):
+            continue
+        if len(key) == 1 and overstemmed(entry.name.strip()):
+            continue
+        found = entries.setdefault(key, [])
+        if not any(e.concepts == entry.concepts and e.rank <= entry.rank for e in found):
+            found.append(entry)
 
 
 # The data tables a lexicon is built from: an edit to one must not be hidden by an old cache.

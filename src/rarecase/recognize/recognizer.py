@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from rarecase.ontology.knowledge import KnowledgeBase
+from rarecase.recognize.actions import ActionVocabulary
 from rarecase.recognize.context import Rules, SentenceContext, default_rules
 from rarecase.recognize.discourse import carry_subjects, turn_back
 from rarecase.recognize.lexicon import Entry, Kind, Lexicon
@@ -48,10 +49,17 @@ class Recognizer:
     """
 
     def __init__(
-        self, kb: KnowledgeBase, *, lexicon: Lexicon | None = None, rules: Rules | None = None
+        self,
+        kb: KnowledgeBase,
+        *,
+        lexicon: Lexicon | None = None,
+        rules: Rules | None = None,
+        actions: bool = True,
     ) -> None:
         self.kb = kb
         self.lexicon = lexicon if lexicon is not None else Lexicon.load(kb)
+        # medical actions (MAxO), matched in a pass of their own; see rarecase.recognize.actions
+        self.actions = ActionVocabulary.bundled() if actions else None
         self.rules = rules if rules is not None else default_rules()
         self._labels: dict[str, str] = {}
         self._term_names: dict[str, list[str]] = {}  # see _names
@@ -89,7 +97,44 @@ class Recognizer:
         # "Her brother had seizures. He also had ataxia.": the ataxia is the brother's too
         mentions = turn_back(document.text, mentions, contexts)
         mentions = carry_subjects(document, sentences, mentions, contexts, self.rules)
-        return _mark_nested(_inside_disease_names(_dedupe(mentions)), self.kb)
+        found = _mark_nested(_inside_disease_names(_dedupe(mentions)), self.kb)
+        if self.actions is not None:
+            found = sorted(
+                found + self._actions(document, sentences, contexts),
+                key=lambda m: (m.start, -m.end),
+            )
+        return found
+
+    def _actions(
+        self,
+        document: Document,
+        sentences: Iterable[tuple[int, int]],
+        contexts: dict[tuple[int, int], SentenceContext],
+    ) -> list[Mention]:
+        """The medical actions of the text, each with its sentence's context; an action inside
+        a longer one ("resection" in "surgical resection") is left out."""
+        assert self.actions is not None
+        found: list[Mention] = []
+        for sentence in sentences:
+            matches = [
+                m
+                for m in match_sentence(document.text, *sentence, self.actions.lexicon)
+                if m.how == "name"
+            ]
+            for m in matches:
+                if any(
+                    o is not m and o.start <= m.start and m.end <= o.end
+                    and (o.end - o.start) > (m.end - m.start)
+                    for o in matches
+                ):  # fmt: skip
+                    continue
+                entry = m.entries[0]
+                found.append(
+                    self._mention(
+                        document, m, sentence, contexts, Kind.ACTION, entry.concepts, entry.name
+                    )
+                )
+        return _dedupe(found)
 
     # -- abbreviations ------------------------------------------------------------------
     def _abbreviations(
@@ -149,11 +194,13 @@ class Recognizer:
     ) -> Mention:
         label = self._labels.get(concepts[0]) if len(concepts) == 1 else name
         if label is None:
-            label = self._labels[concepts[0]] = (
-                self.kb.label(concepts[0])
-                if kind is Kind.PHENOTYPE
-                else _readable(self.kb.disease(concepts[0]).name)
-            )
+            if kind is Kind.PHENOTYPE:
+                label = self.kb.label(concepts[0])
+            elif kind is Kind.ACTION and self.actions is not None:
+                label = self.actions.label(concepts[0])
+            else:
+                label = _readable(self.kb.disease(concepts[0]).name)
+            self._labels[concepts[0]] = label
         context = contexts.get(sentence)
         if context is None:
             context = contexts[sentence] = SentenceContext(document.text, *sentence, self.rules)
