@@ -3,11 +3,13 @@ with the Medical Action Ontology (MAxO).
 
 The vocabulary ships in the package (``data/maxo_actions.tsv.gz``, derived from MAxO release
 2024-07-29 by scripts/make_maxo_actions.py; CC BY 4.0, "Medical Action Ontology (MAxO), Monarch
-Initiative"). Actions are matched in a pass of their own, after phenotypes and diseases, so that
-a procedure's name never takes words from a finding ("C1-C2 fusion" is an action; "fusion of the
-vertebrae" a finding), and each gets the status and subject of its place in the text, like any
-mention: a resection *performed on this patient* is present and the patient's; "surgical
-resection is the treatment of choice" is a generic statement; "surgery was declined" is excluded.
+Initiative"). Their names join the recognition lexicon as entries of their own kind, so they are
+matched in the same pass as phenotypes and diseases (at no extra cost) and read apart: a name
+that is both a finding and an action gives two mentions, and an action inside a longer one
+("resection" in "surgical resection") is nested. Each gets the status and subject of its place in
+the text, like any mention: a resection *performed on this patient* is present and the
+patient's; "surgical resection is the treatment of choice" is a generic statement; "surgery was
+declined" is excluded.
 
 A few names of MAxO are too general or too ambiguous to mean an action in running text (the
 root "medical action"; "prevention"); they are left out (:data:`UNSPOKEN`).
@@ -23,9 +25,11 @@ from functools import cache
 from importlib import resources
 from typing import Final
 
-from rarecase.recognize.lexicon import Entry, Kind, Lexicon
+from rarecase.recognize.lexicon import Entry, Kind
 
 FILE: Final = "maxo_actions.tsv.gz"
+#: Clinical names of actions that MAxO lacks (written for rarecase).
+PHRASES: Final = "clinical_actions.tsv"
 _ABBREVIATION: Final = re.compile(r"^[A-Z][A-Z0-9-]{1,5}$")
 #: Names that, alone, do not say that something was done to a patient.
 UNSPOKEN: Final = frozenset(
@@ -75,7 +79,8 @@ class ActionVocabulary:
     """
 
     actions: dict[str, Action]
-    lexicon: Lexicon
+    #: every name of every action, as lexicon entries (they join the recognition lexicon)
+    entries: tuple[Entry, ...]
     release: str
 
     @classmethod
@@ -98,7 +103,16 @@ class ActionVocabulary:
                 tuple(s for s in synonyms.split("|") if s),
                 tuple(p for p in parents.split("|") if p),
             )
-        return cls(actions, Lexicon.from_entries(_entries(actions.values())), release)
+        entries = _entries(actions.values())
+        table = resources.files("rarecase.recognize").joinpath("data", PHRASES)
+        for line in table.read_text(encoding="utf-8").splitlines()[1:]:
+            if line.startswith("#") or line.startswith("name\t") or not line.strip():
+                continue
+            name, ident, _label = line.split("\t")
+            if ident in actions:
+                sensitive = bool(_ABBREVIATION.match(name))
+                entries.append(Entry(Kind.ACTION, (ident,), name, 2, case_sensitive=sensitive))
+        return cls(actions, tuple(entries), release)
 
     def __len__(self) -> int:
         return len(self.actions)

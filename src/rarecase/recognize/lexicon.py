@@ -112,7 +112,7 @@ class Lexicon:
         return cls(entries, exact)
 
     @classmethod
-    def build(cls, kb: KnowledgeBase, *, diseases: bool = True) -> Lexicon:
+    def build(cls, kb: KnowledgeBase, *, diseases: bool = True, actions: bool = True) -> Lexicon:
         entries: dict[tuple[str, ...], list[Entry]] = {}
         exact: dict[str, list[Entry]] = {}
 
@@ -151,6 +151,11 @@ class Lexicon:
             negating.setdefault(fold(entry.name), []).append(entry)
         if diseases:
             for entry in _disease_entries(kb):
+                add(entry)
+        if actions:  # medical actions (MAxO): matched in the same pass, read apart
+            from rarecase.recognize.actions import ActionVocabulary
+
+            for entry in ActionVocabulary.bundled().entries:
                 add(entry)
         for found in entries.values():
             found.sort(key=lambda e: (e.kind != Kind.PHENOTYPE, e.rank))
@@ -228,7 +233,13 @@ def _add(
 
 
 # The data tables a lexicon is built from: an edit to one must not be hidden by an old cache.
-_TABLES = ("clinical_abbreviations.tsv", "clinical_phrases.tsv", "negating_words.tsv")
+_TABLES = (
+    "clinical_abbreviations.tsv",
+    "clinical_phrases.tsv",
+    "negating_words.tsv",
+    "clinical_actions.tsv",
+)
+_BINARY_TABLES = ("maxo_actions.tsv.gz",)
 
 
 def _fingerprint() -> str:
@@ -238,7 +249,10 @@ def _fingerprint() -> str:
     )
     data = resources.files("rarecase.recognize").joinpath("data")
     code += "".join(data.joinpath(name).read_text(encoding="utf-8") for name in _TABLES)
-    return hashlib.sha256(code.encode()).hexdigest()[:12]
+    digest = hashlib.sha256(code.encode())
+    for name in _BINARY_TABLES:
+        digest.update(data.joinpath(name).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _entry_json(entry: Entry) -> list[object]:

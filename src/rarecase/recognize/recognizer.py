@@ -31,6 +31,10 @@ from rarecase.text.sentences import split_sentences
 
 # "long form (SF)": an abbreviation defined right after the words it stands for.
 _DEFINITION = re.compile(r"\(\s*([A-Z][A-Za-z0-9-]{1,9}?)s?\s*[),;]")
+# Negation cues that speak of a result, not of whether an action was done.
+_RESULT_WORDS = re.compile(
+    r"normal|unremarkable|negative|no evidence|did not (?:show|reveal)", re.I
+)
 _DEFAULT_SUBJECT = {
     "background": Subject.GENERIC,
     "discussion": Subject.GENERIC,
@@ -58,8 +62,10 @@ class Recognizer:
     ) -> None:
         self.kb = kb
         self.lexicon = lexicon if lexicon is not None else Lexicon.load(kb)
-        # medical actions (MAxO), matched in a pass of their own; see rarecase.recognize.actions
-        self.actions = ActionVocabulary.bundled() if actions else None
+        # medical actions (MAxO), in the lexicon beside findings; ``actions=False`` leaves
+        # their mentions out. See rarecase.recognize.actions.
+        self.actions = ActionVocabulary.bundled()
+        self.with_actions = actions
         self.rules = rules if rules is not None else default_rules()
         self._labels: dict[str, str] = {}
         self._term_names: dict[str, list[str]] = {}  # see _names
@@ -98,43 +104,9 @@ class Recognizer:
         mentions = turn_back(document.text, mentions, contexts)
         mentions = carry_subjects(document, sentences, mentions, contexts, self.rules)
         found = _mark_nested(_inside_disease_names(_dedupe(mentions)), self.kb)
-        if self.actions is not None:
-            found = sorted(
-                found + self._actions(document, sentences, contexts),
-                key=lambda m: (m.start, -m.end),
-            )
+        if not self.with_actions:
+            return [m for m in found if m.kind is not Kind.ACTION]
         return found
-
-    def _actions(
-        self,
-        document: Document,
-        sentences: Iterable[tuple[int, int]],
-        contexts: dict[tuple[int, int], SentenceContext],
-    ) -> list[Mention]:
-        """The medical actions of the text, each with its sentence's context; an action inside
-        a longer one ("resection" in "surgical resection") is left out."""
-        assert self.actions is not None
-        found: list[Mention] = []
-        for sentence in sentences:
-            matches = [
-                m
-                for m in match_sentence(document.text, *sentence, self.actions.lexicon)
-                if m.how == "name"
-            ]
-            for m in matches:
-                if any(
-                    o is not m and o.start <= m.start and m.end <= o.end
-                    and (o.end - o.start) > (m.end - m.start)
-                    for o in matches
-                ):  # fmt: skip
-                    continue
-                entry = m.entries[0]
-                found.append(
-                    self._mention(
-                        document, m, sentence, contexts, Kind.ACTION, entry.concepts, entry.name
-                    )
-                )
-        return _dedupe(found)
 
     # -- abbreviations ------------------------------------------------------------------
     def _abbreviations(
@@ -196,7 +168,7 @@ class Recognizer:
         if label is None:
             if kind is Kind.PHENOTYPE:
                 label = self.kb.label(concepts[0])
-            elif kind is Kind.ACTION and self.actions is not None:
+            elif kind is Kind.ACTION:
                 label = self.actions.label(concepts[0])
             else:
                 label = _readable(self.kb.disease(concepts[0]).name)
@@ -220,6 +192,13 @@ class Recognizer:
             status_cue: Cue | None = Cue(cue, begin, begin + len(cue))
         else:
             status, status_cue = context.status(match.start, match.end)
+            if (
+                kind is Kind.ACTION
+                and status_cue is not None
+                and _RESULT_WORDS.search(status_cue.text)
+            ):
+                # "the MRI was normal": the action was done; its result is what was normal
+                status, status_cue = Status.PRESENT, None
         subject, subject_cue = context.subject(match.start, match.end, context.default_subject)
         return make_mention(
             match.start,
@@ -257,6 +236,7 @@ def _readings(
     readings: list[tuple[Kind, tuple[str, ...], str]] = []
     phenotype = None
     diseases = []
+    action = None
     rivals = False
     for entry in entries:  # one pass: called for every match
         if entry.kind is Kind.PHENOTYPE:
@@ -266,6 +246,8 @@ def _readings(
                 rivals = True
         elif entry.kind is Kind.DISEASE:
             diseases.append(entry)
+        elif match.how != "normal" and (action is None or entry.rank < action.rank):
+            action = entry  # "normal X" negates findings, not what was done
     if rivals and phenotype is not None and match.how != "normal":
         phenotype = _closest_wording(text[match.start : match.end], phenotype, entries, names)
     if phenotype is not None:
@@ -276,6 +258,8 @@ def _readings(
         ordered = sorted(pooled, key=lambda c: (not c.startswith("OMIM:"), c))
         name = next(e.name for e in diseases if e.rank == best)
         readings.append((Kind.DISEASE, tuple(ordered), name))
+    if action is not None:
+        readings.append((Kind.ACTION, action.concepts, action.name))
     return readings
 
 
