@@ -87,3 +87,31 @@ def test_actions_reach_the_phenopacket_and_never_its_features(hpo, recognizer):
 def test_a_normal_result_does_not_undo_the_action(annotate_text):
     [found] = actions(annotate_text, "Echocardiography was normal.")
     assert found[1:3] == ("MAXO:0010203", "present")
+
+
+def test_every_clinical_action_name_points_at_the_maxo_term_it_says(vocabulary):
+    from importlib import resources
+
+    table = resources.files("rarecase.recognize").joinpath("data", "clinical_actions.tsv")
+    rows = [
+        line.split("\t")
+        for line in table.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith(("#", "name\t"))
+    ]
+    assert len(rows) >= 10
+    for name, ident, label in rows:
+        assert vocabulary.label(ident) == label, name
+
+
+def test_maxo_names_of_an_action_that_is_also_a_finding_give_both(annotate_text):
+    kinds = {m.kind for m in annotate_text("She underwent hemodialysis and had a seizure.")}
+    assert kinds == {Kind.ACTION, Kind.PHENOTYPE}
+
+
+def test_actions_can_be_left_out(hpo):
+    from rarecase.recognize.recognizer import Recognizer
+    from rarecase.text import read_source
+
+    [document] = read_source("The mass was resected. She had seizures.", name="t")
+    kinds = {m.kind for m in Recognizer(hpo, actions=False).annotate(document)}
+    assert kinds == {Kind.PHENOTYPE}
