@@ -95,6 +95,13 @@ def render(analysis: Analysis, console: Console) -> None:
             console.print(
                 Text.assemble("  ", (str(feature.term.id), "cyan"), "  ", feature.term.label)
             )
+    if case.actions:
+        console.print(Text(f"Patient: medical actions ({len(case.actions)})", style="bold"))
+        for action in case.actions:
+            if action.code is not None:
+                console.print(
+                    Text.assemble("  ", (str(action.code.id), "cyan"), "  ", action.code.label)
+                )
     if case.diseases:
         console.print(Text(f"Patient: diagnoses named ({len(case.diseases)})", style="bold"))
         for disease in case.diseases:
