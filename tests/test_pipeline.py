@@ -117,3 +117,19 @@ def test_the_patients_age_and_sex_reach_the_phenopacket(hpo):
     assert data["patient"]["follow_up"]["value"] == "P2Y"
     assert data["phenopacket"]["subject"]["sex"] == "MALE"
     assert not validate_case(analysis.case, hpo).errors
+
+
+def test_a_stated_onset_dates_the_findings_of_its_sentence(hpo):
+    from rarecase.pipeline import analyze
+
+    analysis = analyze(
+        "A 54-year-old woman presented with neck pain over two years. "
+        "She also had ataxia. She had no fever.",
+        kb=hpo,
+    )
+    onsets = {str(f.term.id): f.onset for f in analysis.case.features}
+    assert onsets["HP:0030833"].age == "P52Y"  # neck pain: 54 years less two
+    assert onsets["HP:0001251"] is None  # ataxia: another sentence, no onset said
+    since = analyze("A 30-year-old man had seizures since childhood.", kb=hpo)
+    [seizure] = [f for f in since.case.features if str(f.term.id) == "HP:0001250"]
+    assert str(seizure.onset.ontology_class.id) == "HP:0011463"  # Childhood onset

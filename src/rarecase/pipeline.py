@@ -253,6 +253,7 @@ def case_from_mentions(
             features[key] = PhenotypicFeature(
                 OntologyClass(TermId.parse(mention.id), mention.label),
                 excluded=excluded,
+                onset=None if excluded else _onset_in_sentence(patient, mention, kb),
                 description=f"{mention.text!r} at {mention.start}-{mention.end}: {sentence}"[:500],
             )
     references = (
@@ -271,6 +272,23 @@ def case_from_mentions(
     )
     fixed, changes = sanitize(case, kb)
     return fixed, changes
+
+
+def _onset_in_sentence(
+    patient: PatientFacts | None, mention: Mention, kb: KnowledgeBase
+) -> TimeElement | None:
+    """The stated onset, for the findings of the sentence that states it ("progressive neck
+    pain over two years": the neck pain began at 52)."""
+    if patient is None or patient.onset is None:
+        return None
+    start, end = mention.sentence
+    if not start <= patient.onset.start < end:
+        return None
+    if patient.onset.value.startswith("HP:"):
+        ident = TermId.parse(patient.onset.value)
+        return TimeElement(ontology_class=OntologyClass(ident, kb.label(kb.index(ident))))
+    age = patient.onset_age
+    return TimeElement(age=age) if age else None
 
 
 def _individual(patient: PatientFacts | None) -> Individual | None:

@@ -133,3 +133,10 @@ def test_outcomes_said_of_patients_in_general_or_cited_cases_are_not_the_patient
         "A 40-year-old woman underwent resection."
     )
     assert facts(text).outcomes == ()
+
+
+def test_onset_age_from_the_age_and_the_duration():
+    assert facts("A 54-year-old woman had neck pain over two years.").onset_age == "P52Y"
+    assert facts("At the age of 12 years, she developed weakness.").onset_age == "P12Y"
+    assert facts("A 30-year-old man had seizures since childhood.").onset_age is None
+    assert facts("She had neck pain over two years.").onset_age is None  # no age to start from

@@ -216,6 +216,20 @@ class PatientFacts:
         return data
 
     @property
+    def onset_age(self) -> str | None:
+        """The age at onset, when the text gives it ("at the age of 12 years") or it follows
+        from the age at presentation and how long the complaint had lasted ("a 54-year-old …
+        over two years": P52Y); None for an onset class or when it cannot be told."""
+        onset = self.onset
+        if onset is None or onset.value.startswith("HP:"):
+            return None
+        if re.match(r"(?:at|aged)\b", onset.text, re.IGNORECASE):
+            return onset.value
+        if self.age is None:
+            return None
+        return subtract_durations(self.age.value, onset.value)
+
+    @property
     def age_at_last_encounter(self) -> str | None:
         """Age at presentation plus the follow-up, when both are known in whole units."""
         if self.age is None:
@@ -370,7 +384,9 @@ def _onset_in(sentence: str, offset: int) -> Fact | None:
     if match is not None:
         ident, _ = ONSET_CLASSES[match.group("when").lower()]
         return Fact(ident, match.group(0), offset + match.start(), offset + match.end())
-    if not re.search(r"\b(?:present|complain|history|progressive|since|noticed)", sentence, re.I):
+    if not re.search(
+        r"\b(?:present|complain|history|progressive|since|noticed|had|has|suffer)", sentence, re.I
+    ):
         return None
     match = _ONSET_SPAN.search(sentence)
     if match is not None:
@@ -442,3 +458,25 @@ def add_durations(first: str, second: str) -> str | None:
             else "P0Y"
         )
     return "P" + "".join(f"{total[u]}{u}" for u in "YMWD" if total.get(u))
+
+
+def subtract_durations(first: str, second: str) -> str | None:
+    """``first`` less ``second``, for durations in years and months only; None when not
+    defined (other units, or a negative result).
+
+    >>> subtract_durations("P54Y", "P2Y"), subtract_durations("P3Y", "P6M")
+    ('P52Y', 'P2Y6M')
+    >>> subtract_durations("P1Y", "P2Y") is None
+    True
+    """
+    months = []
+    for value in (first, second):
+        parts = dict((u, int(n)) for n, u in _PART.findall(value))
+        if not value.startswith("P") or "T" in value or not set(parts) <= {"Y", "M"} or not parts:
+            return None
+        months.append(parts.get("Y", 0) * 12 + parts.get("M", 0))
+    left = months[0] - months[1]
+    if left < 0:
+        return None
+    years, rest = divmod(left, 12)
+    return "P" + (f"{years}Y" if years else "") + (f"{rest}M" if rest else "") if left else "P0Y"
