@@ -62,6 +62,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_similar.py
 	$(BIN)/python benchmarks/bench_patient.py
 	$(BIN)/python benchmarks/bench_actions.py
+	$(BIN)/python benchmarks/bench_claims.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

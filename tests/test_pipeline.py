@@ -54,7 +54,7 @@ def test_present_wins_over_excluded_and_redundant_ancestors_go(recognizer):
 
 def test_json_shape(recognizer):
     data = analyze(TEXT, recognizer=recognizer).to_json()
-    assert set(data) == {"document", "mentions", "patient", "phenopacket"}
+    assert set(data) == {"document", "mentions", "patient", "claims", "phenopacket"}
     assert {"id", "title", "text", "removed"} <= set(data["document"])
     mention = data["mentions"][0]
     assert {

@@ -35,6 +35,7 @@ from rarecase.phenopacket.model import (
 )
 from rarecase.phenopacket.model import Subject as Individual
 from rarecase.phenopacket.validate import sanitize
+from rarecase.recognize.claims import Claim, claims
 from rarecase.recognize.lexicon import Kind
 from rarecase.recognize.mention import Mention, Status, Subject
 from rarecase.recognize.patient import PatientFacts, patient_facts
@@ -86,6 +87,8 @@ class Analysis:
     novelty: NoveltyReport | None = None
     # age, sex, onset and follow-up as the text states them, with their words
     patient: PatientFacts = field(default_factory=PatientFacts)
+    # cited quantitative or causal statements about the disease, with their references
+    claims: tuple[Claim, ...] = ()
 
     @property
     def document(self) -> Document:
@@ -112,6 +115,7 @@ class Analysis:
             },
             "mentions": [m.to_json() for m in self.mentions],
             "patient": self.patient.to_json(),
+            "claims": [c.to_json() for c in self.claims],
             "phenopacket": case_to_dict(self.case),
             **(
                 {"differential": self.differential.to_json()}
@@ -207,7 +211,8 @@ def analysis_of(
             similar = tuple(index.search(present, excluded, top=similar_top, exclude_pmids=own))
         if present or excluded or diseases:
             report = novelty(index, present, excluded, diseases, exclude_pmids=own)
-    return Analysis(annotated, case, tuple(changes), differential, similar, report, facts)
+    cited = tuple(claims(annotated.document))
+    return Analysis(annotated, case, tuple(changes), differential, similar, report, facts, cited)
 
 
 def case_from_mentions(

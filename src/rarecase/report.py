@@ -128,6 +128,15 @@ def render(analysis: Analysis, console: Console) -> None:
                     (why, "dim"),
                 )
             )
+    if analysis.claims:
+        console.print(Text(f"Cited claims ({len(analysis.claims)})", style="bold"))
+        for claim in analysis.claims:
+            figures = ", ".join(q.text for q in claim.quantities) or claim.causal
+            refs = " ".join(m.text for m in claim.markers)
+            about = " · ".join(x for x in (claim.outcome, claim.population) if x)
+            console.print(
+                Text.assemble("  ", (figures, "cyan"), f"  {about}" if about else "", f"  {refs}")
+            )
     if analysis.changes:
         console.print(Text("Tidied: " + "; ".join(analysis.changes), style="dim"))
     if analysis.differential is not None:
