@@ -945,6 +945,42 @@ def _diagnose_batch(
 
 
 # --------------------------------------------------------------------------------- eval
+# ----------------------------------------------------------------------------------- care
+@app.command()
+def care(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help="A case report (any format analyze reads).")],
+    fmt: Annotated[
+        DiagnosisFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DiagnosisFormat.TEXT,
+) -> None:
+    """Which items of the CARE case-report guideline the text covers, with the sentences that
+    cover each, and what is missing."""
+    from rarecase.care import ASKS, care_report
+
+    settings = _settings(ctx)
+    documents = _read_documents(source)
+    if not documents:
+        raise InputError(source, "holds no document", "give a case report")
+    result = AnnotatedDocument(documents[0], tuple(settings.recognizer.annotate(documents[0])))
+    report = care_report(analysis_of(result, settings.kb))
+    if fmt is DiagnosisFormat.JSON:
+        _emit_json(report.to_json())
+        return
+    covered = len(report.items) - len(report.missing)
+    out.print(Text(f"CARE checklist: {covered} of {len(report.items)} items covered", style="bold"))
+    for item in report.items:
+        mark = ("✓", "green") if item.covered else ("✗", "red")
+        out.print(Text.assemble("  ", mark, f" {item.item.value.replace('_', ' ')}"))
+        if item.covered:
+            first = " ".join(item.evidence[0][2].split())
+            shown = first if len(first) <= 110 else first[:107] + "…"
+            more = f" (+{len(item.evidence) - 1} more)" if len(item.evidence) > 1 else ""
+            out.print(Text(f"      “{shown}”{more}", style="dim"))
+        else:
+            out.print(Text(f"      missing: {ASKS[item.item]}", style="yellow"))
+
+
 eval_app = typer.Typer(help="Measure rarecase against gold annotations.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 
