@@ -47,6 +47,8 @@ demo: $(VENV)/.installed
 	@$(BIN)/rarecase novelty HP:0001083 HP:0002616 -HP:0001166
 	@echo; echo "\$$ rarecase novelty OMIM:154700 HP:0003467   # Marfan syndrome with atlantoaxial instability"
 	@$(BIN)/rarecase novelty OMIM:154700 HP:0003467
+	@echo; echo "\$$ rarecase care examples/pasted_case_report.txt   # the CARE checklist for authors"
+	@$(BIN)/rarecase care examples/pasted_case_report.txt
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
