@@ -65,3 +65,19 @@ def test_ranges_of_references():
     [claim] = claims(document)
     assert claim.markers[0].numbers == (2, 3, 4)
     assert claim.outcome == "mortality" and claim.population == "adults"
+
+
+def test_markers_resolve_to_a_jats_reference_list():
+    jats = (
+        '<article article-type="case-report"><front><article-meta><title-group>'
+        "<article-title>A case</article-title></title-group></article-meta></front><body>"
+        '<sec sec-type="discussion"><title>Discussion</title><p>Recurrence follows marginal '
+        'excision in 30% of cases [<xref ref-type="bibr" rid="B2">2</xref>].</p></sec></body>'
+        '<back><ref-list><ref id="B1"><mixed-citation>Adams P. First. J A. 2019;1:1.'
+        '</mixed-citation></ref><ref id="B2"><mixed-citation>Cruz D. Second. J B. 2020;2:2.'
+        "</mixed-citation></ref></ref-list></back></article>"
+    )
+    [document] = read_source(jats, name="a.xml")
+    [claim] = claims(document)
+    assert claim.quantities[0].value == 30.0 and claim.outcome == "recurrence"
+    assert claim.markers[0].references == ("Cruz D. Second. J B. 2020;2:2.",)

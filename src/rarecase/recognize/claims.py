@@ -179,15 +179,22 @@ def claims(document: Document) -> list[Claim]:
 
 
 def reference_list(document: Document) -> dict[int, str]:
-    """Numbered references of the source, from the reference list left out of the text."""
+    """Numbered references of the source, from the reference list left out of the text: its
+    own numbers ("1.", "[2]") when it has them, else its order (JATS lists one ``<ref>`` a
+    line)."""
     found: dict[int, str] = {}
     for removed in document.removed:
         if removed.reason != "references":
             continue
-        for line in removed.text.splitlines():
-            match = _REFERENCE_LINE.match(line)
-            if match is not None:
+        lines = [line.strip() for line in removed.text.splitlines() if line.strip()]
+        numbered = [m for m in map(_REFERENCE_LINE.match, lines) if m is not None]
+        if numbered:
+            for match in numbered:
                 found.setdefault(int(match.group(1)), match.group(2).strip())
+        else:  # a JATS <ref-list>: one reference a line, numbered in order
+            heading = bool(lines) and lines[0].lower().rstrip(":") in ("references", "bibliography")
+            for number, line in enumerate(lines[1:] if heading else lines, 1):
+                found.setdefault(number, line)
     return found
 
 
