@@ -20,6 +20,7 @@ from rarecase.pipeline import Analysis
 from rarecase.recognize.actions import ActionVocabulary
 from rarecase.recognize.lexicon import Kind
 from rarecase.recognize.mention import Status, Subject
+from rarecase.recognize.patient import CITED, RELATIVE_NOUNS
 
 DIAGNOSTIC: Final = "MAXO:0000003"  # diagnostic procedure
 THERAPEUTIC: Final = "MAXO:0000002"  # therapeutic procedure
@@ -72,9 +73,9 @@ _THERAPY: Final = re.compile(
     r"\b(?:was|were) started on\b|\b(?:was|were) (?:operated|prescribed|given)\b",
     re.IGNORECASE,
 )
-_NOT_THE_PATIENT: Final = re.compile(
-    r"\b(?:mother|father|brother|sister|son|daughter|sibling|parents?|relatives?|cousin|aunt|"
-    r"uncle|previous(?:ly)?|reported|described|literature)\b",
+# a sentence about a relative (the patient's facts' relatives, and a mother) is not the patient's
+_RELATIVE: Final = re.compile(
+    r"\b(?:" + "|".join(sorted(RELATIVE_NOUNS | {"mother", "relative", "relatives"})) + r")\b",
     re.IGNORECASE,
 )
 _CONSENT: Final = re.compile(r"\b(?:informed|written) consent\b", re.IGNORECASE)
@@ -179,7 +180,8 @@ def care_report(analysis: Analysis) -> CareReport:
             add(item, match.start())
     for start, end in sentences:  # "underwent", "was treated with": the patient's, not kin's
         sentence = text[start:end]
-        if _THERAPY.search(sentence) and not _NOT_THE_PATIENT.search(sentence):
+        about_others = _RELATIVE.search(sentence) or CITED.search(sentence)
+        if _THERAPY.search(sentence) and not about_others:
             add(CareItem.THERAPEUTIC_INTERVENTION, start)
     for section in document.sections:
         if section.kind == "discussion":

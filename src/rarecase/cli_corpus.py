@@ -23,7 +23,7 @@ from rarecase.corpus.novelty import novelty as novelty_of
 from rarecase.corpus.similar import ConflictSide, SimilarCase
 from rarecase.corpus.store import DB_ENV, CaseStore, IngestReport
 from rarecase.errors import InputError
-from rarecase.phenopacket import read_phenopacket
+from rarecase.phenopacket import Case, read_phenopacket
 from rarecase.phenopacket.terms import split_marked
 from rarecase.pipeline import analyze as analyze_source
 from rarecase.report import shared_phrase
@@ -316,6 +316,10 @@ class CaseQuestion:
     diseases: tuple[str, ...]
     pmid: str = ""
 
+    @classmethod
+    def of_case(cls, name: str, case: Case, pmid: str) -> CaseQuestion:
+        return cls(name, case.observed_ids, case.excluded_ids, case.diagnosis_ids, pmid)
+
 
 def _question(
     settings: Settings,
@@ -334,23 +338,11 @@ def _question(
     kb = settings.kb
     if phenopacket is not None:
         case = read_phenopacket(phenopacket)
-        return CaseQuestion(
-            str(phenopacket),
-            tuple(str(f.term.id) for f in case.observed),
-            tuple(str(f.term.id) for f in case.excluded),
-            tuple(str(d.term.id) for d in case.diseases if not d.excluded),
-            case.pmids[0] if case.pmids else "",
-        )
+        return CaseQuestion.of_case(str(phenopacket), case, case.pmids[0] if case.pmids else "")
     if text is not None:
         analysis = analyze_source(text, recognizer=settings.recognizer)
-        case = analysis.case
-        return CaseQuestion(
-            str(text),
-            tuple(str(f.term.id) for f in case.observed),
-            tuple(str(f.term.id) for f in case.excluded),
-            tuple(str(d.term.id) for d in case.diseases if not d.excluded),
-            f"PMID:{analysis.document.pmid}" if analysis.document.pmid else "",
-        )
+        pmid = analysis.document.pmid
+        return CaseQuestion.of_case(str(text), analysis.case, f"PMID:{pmid}" if pmid else "")
     observed, excluded = split_marked(terms or [])
     diseases = tuple(t for t in observed if not t.upper().startswith("HP:"))
     present = tuple(t for t in observed if t.upper().startswith("HP:"))

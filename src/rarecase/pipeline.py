@@ -203,9 +203,7 @@ def analysis_of(
     report: NoveltyReport | None = None
     if index is not None:
         own = (f"PMID:{annotated.document.pmid}",) if annotated.document.pmid else ()
-        present = [str(f.term.id) for f in case.observed]
-        excluded = [str(f.term.id) for f in case.excluded]
-        diseases = [str(d.term.id) for d in case.diseases if not d.excluded]
+        present, excluded, diseases = case.observed_ids, case.excluded_ids, case.diagnosis_ids
         similar = ()
         if present and similar_top:
             similar = tuple(index.search(present, excluded, top=similar_top, exclude_pmids=own))

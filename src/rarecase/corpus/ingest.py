@@ -16,7 +16,7 @@ import json
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -184,8 +184,8 @@ class CaseReader:
                 case.id,
                 case.pmids[0] if case.pmids else "",
                 diseases,
-                [str(f.term.id) for f in case.observed],
-                [str(f.term.id) for f in case.excluded],
+                case.observed_ids,
+                case.excluded_ids,
                 "",
                 raw,
                 empty="the text names no finding of the patient",
@@ -210,8 +210,8 @@ class CaseReader:
             case.id,
             case.pmids[0] if case.pmids else "",
             tuple(NamedDisease(i, label) for i, label in diagnoses_of(doc)),
-            [str(f.term.id) for f in case.observed],
-            [str(f.term.id) for f in case.excluded],
+            case.observed_ids,
+            case.excluded_ids,
             case.subject.sex.value,
             raw,
         )
@@ -453,17 +453,6 @@ def _pipeline_reader(kb: KnowledgeBase) -> TextReader:
         ]
 
     return read
-
-
-def iter_records(
-    sources: Iterable[str | Path], kb: KnowledgeBase
-) -> Iterator[CaseRecord | Rejection]:
-    """Records and rejections of ``sources``, for callers that do not write a store."""
-    reader = CaseReader(kb)
-    for source in sources:
-        reader.read(source)
-    yield from reader.records
-    yield from reader.rejected
 
 
 def corpus_name(store: CaseStore) -> str:

@@ -399,8 +399,8 @@ class CaseIndex:
     ) -> list[SimilarCase]:
         """As :meth:`search`, for a phenopacket :class:`~rarecase.phenopacket.model.Case`."""
         return self.search(
-            [str(f.term.id) for f in case.observed],
-            [str(f.term.id) for f in case.excluded],
+            case.observed_ids,
+            case.excluded_ids,
             top=top,
             exclude_pmids=exclude_pmids,
         )

@@ -292,6 +292,20 @@ class Case:
         return tuple(f for f in self.features if f.excluded)
 
     @property
+    def observed_ids(self) -> tuple[str, ...]:
+        """The ids of the features present, as written (what a query or a store takes)."""
+        return tuple(str(f.term.id) for f in self.observed)
+
+    @property
+    def excluded_ids(self) -> tuple[str, ...]:
+        return tuple(str(f.term.id) for f in self.excluded)
+
+    @property
+    def diagnosis_ids(self) -> tuple[str, ...]:
+        """The ids of the diseases the individual has (not the excluded ones)."""
+        return tuple(str(d.term.id) for d in self.diseases if not d.excluded)
+
+    @property
     def pmids(self) -> tuple[str, ...]:
         """The publications of the case as full ``PMID:<n>`` ids, in file order, without repeats.
 

@@ -50,7 +50,7 @@ RELATIVE_NOUNS: Final = frozenset(
      "parent", "parents", "half-brother", "half-sister"}
 )  # fmt: skip
 # A sentence that cites another patient: its ages and sexes are not this patient's.
-_CITED: Final = re.compile(
+CITED: Final = re.compile(
     r"\b(?:reported|described|published|previous(?:ly)?|literature|prior (?:case|report)s?|"
     r"(?:has|have) been (?:seen|found)|et al)\b",
     re.IGNORECASE,
@@ -261,7 +261,7 @@ def patient_facts(document: Document) -> PatientFacts:
     for start, end in sentences:
         sentence = text[start:end]
         lower = sentence.lower()  # cheap tests first: most sentences state none of these
-        cited = bool(_CITED.search(sentence))
+        cited = bool(CITED.search(sentence))
         if age is None and not cited and ("old" in lower or "age" in lower or "now" in lower):
             age, noun_sex = _age_in(sentence, start)
             if age is not None and sex is None and noun_sex is not None:
