@@ -46,7 +46,9 @@ DbOption = Annotated[
 ]
 
 
-class ListFormat(StrEnum):
+class OutputFormat(StrEnum):
+    """Text for people, JSON for programs (list, similar, novelty)."""
+
     TEXT = "text"
     JSON = "json"
 
@@ -146,7 +148,7 @@ def corpus_list(
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Cases to list.")] = 20,
     offset: Annotated[int, typer.Option("--offset", min=0, help="Cases to skip.")] = 0,
-    fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.TEXT,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TEXT,
 ) -> None:
     """List stored cases in id order, optionally by PMID, diagnosis or term."""
     settings = _settings(ctx)
@@ -155,7 +157,7 @@ def corpus_list(
         index, _ = settings.kb.resolve(term, source="--term")
         term = str(settings.kb.term_id(index))
     found = store.select(pmid=pmid, disease=disease, term=term, limit=limit, offset=offset)
-    if fmt is ListFormat.JSON:
+    if fmt is OutputFormat.JSON:
         _emit_json([_record_json(settings, r, raw=False) for r in found])
         return
     table = Table(box=None, pad_edge=False)
@@ -300,11 +302,6 @@ def corpus_remove(
 
 
 # ------------------------------------------------------------------------------ similar, novelty
-class QueryFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
-
-
 @dataclass(frozen=True, slots=True)
 class CaseQuestion:
     """A case as the store is asked about it: its findings, and its own publication (left out
@@ -395,7 +392,7 @@ def similar(
     text: TextOption = None,
     top: Annotated[int, typer.Option("--top", "-n", min=1, max=1000, help="Cases to list.")] = 10,
     db: DbOption = None,
-    fmt: Annotated[QueryFormat, typer.Option("--format", "-f")] = QueryFormat.TEXT,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TEXT,
     include_own: IncludeOwnOption = False,
 ) -> None:
     """The stored cases most similar to a case by phenotype, with what they share and what
@@ -411,7 +408,7 @@ def similar(
         top=top,
         exclude_pmids=_left_out(question, include_own),
     )
-    if fmt is QueryFormat.JSON:
+    if fmt is OutputFormat.JSON:
         _emit_json(
             {
                 "query": {"present": list(question.present), "excluded": list(question.excluded)},
@@ -461,7 +458,7 @@ def novelty(
     phenopacket: PhenopacketOption = None,
     text: TextOption = None,
     db: DbOption = None,
-    fmt: Annotated[QueryFormat, typer.Option("--format", "-f")] = QueryFormat.TEXT,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TEXT,
     include_own: IncludeOwnOption = False,
     max_size: Annotated[
         int, typer.Option("--max-size", min=1, max=4, help="Largest combination searched.")
@@ -482,7 +479,7 @@ def novelty(
         max_size=max_size,
         exclude_pmids=_left_out(question, include_own),
     )
-    if fmt is QueryFormat.JSON:
+    if fmt is OutputFormat.JSON:
         _emit_json(report.to_json())
     else:
         out.print(report.to_text())
