@@ -23,6 +23,12 @@ def test_annotate_accepts_text_and_paths(recognizer, tmp_path):
     ]
 
 
+def test_a_long_one_line_text_is_read_as_text_not_a_file_name(recognizer):
+    sentence = "A 54-year-old woman presented with neck pain and ataxia. " * 6  # > 255 bytes
+    [result] = annotate(sentence.strip(), recognizer=recognizer)
+    assert any(m.id == "HP:0001251" for m in result.mentions)
+
+
 def test_analysis_keeps_only_the_patients_findings(recognizer):
     analysis = analyze(TEXT, recognizer=recognizer)
     observed = {str(f.term.id) for f in analysis.case.observed}
@@ -133,3 +139,31 @@ def test_a_stated_onset_dates_the_findings_of_its_sentence(hpo):
     since = analyze("A 30-year-old man had seizures since childhood.", kb=hpo)
     [seizure] = [f for f in since.case.features if str(f.term.id) == "HP:0001250"]
     assert str(seizure.onset.ontology_class.id) == "HP:0011463"  # Childhood onset
+
+
+def test_procedures_on_the_patient_become_medical_actions_with_their_details(hpo):
+    from rarecase.pipeline import analyze
+
+    analysis = analyze(
+        "A 54-year-old woman presented with neck pain. CT of the cervical spine showed a "
+        "calcified mass. She underwent posterior fusion of C1-C2. Postoperatively her pain "
+        "resolved. Surgical resection is the treatment of choice for such lesions.",
+        kb=hpo,
+    )
+    doc = case_to_dict(analysis.case)
+    check_v2_schema(doc)
+    actions = doc["medicalActions"]
+    by_id = {a["procedure"]["code"]["id"]: a["procedure"] for a in actions}
+    fusion = by_id["MAXO:0001288"]  # surgical repair of vertebra
+    assert fusion["performed"]["age"]["iso8601duration"] == "P54Y"
+    assert fusion["bodySite"]["id"] in {"UBERON:0001092", "UBERON:0001093", "UBERON:0006072"}
+    response = next(a for a in actions if a["procedure"]["code"]["id"] == "MAXO:0001288")
+    assert response["responseToTreatment"]["id"] == "NCIT:C123584"  # favourable
+    # The generic sentence about resection is not the patient's action.
+    assert "MAXO:0001025" not in by_id
+    generic = [
+        m
+        for m in analysis.to_json()["mentions"]
+        if m["kind"] == "action" and m["subject"] == "generic"
+    ]
+    assert generic, "the treatment-of-choice statement should be kept as generic"

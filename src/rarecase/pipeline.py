@@ -10,7 +10,7 @@ loaded here: build a :class:`Recognizer` (and a ranker) once and reuse them acro
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +35,7 @@ from rarecase.phenopacket.model import (
 )
 from rarecase.phenopacket.model import Subject as Individual
 from rarecase.phenopacket.validate import sanitize
+from rarecase.recognize.action_details import ActionDetails, action_details
 from rarecase.recognize.claims import Claim, claims
 from rarecase.recognize.lexicon import Kind
 from rarecase.recognize.mention import Mention, Status, Subject
@@ -89,6 +90,8 @@ class Analysis:
     patient: PatientFacts = field(default_factory=PatientFacts)
     # cited quantitative or causal statements about the disease, with their references
     claims: tuple[Claim, ...] = ()
+    # body site, side, time and response of each action done to the patient, by its span
+    action_details: Mapping[tuple[int, int], ActionDetails] = field(default_factory=dict)
 
     @property
     def document(self) -> Document:
@@ -113,7 +116,7 @@ class Analysis:
                 ],
                 "removed": [r.to_json() for r in doc.removed],
             },
-            "mentions": [m.to_json() for m in self.mentions],
+            "mentions": [self._mention_json(m) for m in self.mentions],
             "patient": self.patient.to_json(),
             "claims": [c.to_json() for c in self.claims],
             "phenopacket": case_to_dict(self.case),
@@ -128,6 +131,13 @@ class Analysis:
             **({"novelty": self.novelty.to_json()} if self.novelty is not None else {}),
         }
 
+    def _mention_json(self, mention: Mention) -> dict[str, object]:
+        data = mention.to_json()
+        details = self.action_details.get((mention.start, mention.end))
+        if details is not None:
+            data.update(details.to_json())
+        return data
+
 
 def _documents(source: Source, name: str | None) -> list[Document]:
     if isinstance(source, Document):
@@ -136,9 +146,18 @@ def _documents(source: Source, name: str | None) -> list[Document]:
         return read_source(source, name=name or "input")
     if isinstance(source, os.PathLike):
         return read_path(source)
-    if "\n" not in source and len(source) < 4096 and Path(source).is_file():
+    if "\n" not in source and len(source) < 4096 and _is_file(source):
         return read_path(source)
     return read_source(source, name=name or "text")
+
+
+def _is_file(text: str) -> bool:
+    """Whether a one-line string names a file; a sentence longer than a file name may be
+    (the system refuses to look it up) is text."""
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # name too long, or a NUL byte
+        return False
 
 
 def annotate(
@@ -193,8 +212,9 @@ def analysis_of(
     similar_top: int = 5,
 ) -> Analysis:
     facts = patient_facts(annotated.document)
+    details = action_details(annotated.document, annotated.mentions, facts)
     case, changes = case_from_mentions(
-        annotated.document, annotated.patient_mentions(), kb, patient=facts
+        annotated.document, annotated.patient_mentions(), kb, patient=facts, details=details
     )
     differential = None
     if ranker is not None and case.observed:
@@ -210,7 +230,9 @@ def analysis_of(
         if present or excluded or diseases:
             report = novelty(index, present, excluded, diseases, exclude_pmids=own)
     cited = tuple(claims(annotated.document))
-    return Analysis(annotated, case, tuple(changes), differential, similar, report, facts, cited)
+    return Analysis(
+        annotated, case, tuple(changes), differential, similar, report, facts, cited, details
+    )
 
 
 def case_from_mentions(
@@ -219,11 +241,13 @@ def case_from_mentions(
     kb: KnowledgeBase,
     *,
     patient: PatientFacts | None = None,
+    details: Mapping[tuple[int, int], ActionDetails] | None = None,
 ) -> tuple[Case, list[str]]:
-    """The patient's phenopacket: present and excluded phenotypes, the diagnoses named, the
-    medical actions performed on the patient (MAxO procedures), and,
+    """The patient's phenopacket: present and excluded phenotypes, the diagnoses named (with
+    the stated onset), the medical actions performed on the patient (MAxO procedures, with
+    the body site, age performed and response to treatment of ``details``), and,
     from ``patient``, the subject's sex and age at the last encounter (presentation plus
-    follow-up).
+    follow-up). An action done twice at different ages is two actions.
 
     A finding both present and excluded in one text keeps its present mention (the text
     mentions it as seen somewhere); redundant ancestors are dropped, as ``validate --fix`` does.
@@ -231,20 +255,24 @@ def case_from_mentions(
     features: dict[tuple[str, bool], PhenotypicFeature] = {}
     present = {m.id for m in mentions if m.kind is Kind.PHENOTYPE and m.status is Status.PRESENT}
     diseases: dict[str, Disease] = {}
-    actions: dict[str, MedicalAction] = {}
+    actions: dict[tuple[str, str | None], MedicalAction] = {}
+    onset = _disease_onset(patient, kb)
     for mention in mentions:
         if mention.kind is Kind.ACTION:
             # done to this patient: a procedure coded with MAxO (a declined one is no action)
-            if mention.status is Status.PRESENT and mention.id not in actions:
-                actions[mention.id] = MedicalAction(
-                    ActionKind.PROCEDURE, OntologyClass(TermId.parse(mention.id), mention.label)
-                )
+            if mention.status is Status.PRESENT:
+                action = _action(mention, (details or {}).get((mention.start, mention.end)))
+                when = action.performed.age if action.performed is not None else None
+                if (mention.id, when) not in actions:
+                    actions[(mention.id, when)] = action
             continue
         if mention.kind is Kind.DISEASE:
             if len(mention.concepts) == 1 and mention.id not in diseases:
+                excluded = mention.status is Status.EXCLUDED
                 diseases[mention.id] = Disease(
                     OntologyClass(TermId.parse(mention.id), mention.label),
-                    excluded=mention.status is Status.EXCLUDED,
+                    excluded=excluded,
+                    onset=None if excluded else onset,
                 )
             continue
         excluded = mention.status is Status.EXCLUDED
@@ -277,6 +305,36 @@ def case_from_mentions(
     return fixed, changes
 
 
+def _action(mention: Mention, details: ActionDetails | None) -> MedicalAction:
+    code = OntologyClass(TermId.parse(mention.id), mention.label)
+    if details is None:
+        return MedicalAction(ActionKind.PROCEDURE, code)
+    site = details.body_site
+    return MedicalAction(
+        ActionKind.PROCEDURE,
+        code,
+        body_site=OntologyClass(TermId.parse(site.value), site.label) if site else None,
+        performed=TimeElement(age=details.performed.value) if details.performed else None,
+        response=(
+            OntologyClass(TermId.parse(details.response.value), details.response.label)
+            if details.response
+            else None
+        ),
+    )
+
+
+def _disease_onset(patient: PatientFacts | None, kb: KnowledgeBase) -> TimeElement | None:
+    """The disease began when its first complaint did: the stated onset, as an age or an HPO
+    onset class."""
+    if patient is None or patient.onset is None:
+        return None
+    if patient.onset.value.startswith("HP:"):
+        ident = TermId.parse(patient.onset.value)
+        return TimeElement(ontology_class=OntologyClass(ident, kb.label(kb.index(ident))))
+    age = patient.onset_age
+    return TimeElement(age=age) if age else None
+
+
 def _onset_in_sentence(
     patient: PatientFacts | None, mention: Mention, kb: KnowledgeBase
 ) -> TimeElement | None:
@@ -287,11 +345,7 @@ def _onset_in_sentence(
     start, end = mention.sentence
     if not start <= patient.onset.start < end:
         return None
-    if patient.onset.value.startswith("HP:"):
-        ident = TermId.parse(patient.onset.value)
-        return TimeElement(ontology_class=OntologyClass(ident, kb.label(kb.index(ident))))
-    age = patient.onset_age
-    return TimeElement(age=age) if age else None
+    return _disease_onset(patient, kb)
 
 
 def _individual(patient: PatientFacts | None) -> Individual | None:

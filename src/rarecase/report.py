@@ -9,6 +9,7 @@ from rich.text import Text
 
 from rarecase.corpus.similar import MatchKind, SharedFinding, SimilarCase
 from rarecase.diagnose.differential import Differential
+from rarecase.phenopacket.model import MedicalAction
 from rarecase.pipeline import Analysis
 from rarecase.recognize.lexicon import Kind
 from rarecase.recognize.mention import Mention, Status, Subject
@@ -100,7 +101,13 @@ def render(analysis: Analysis, console: Console) -> None:
         for action in case.actions:
             if action.code is not None:
                 console.print(
-                    Text.assemble("  ", (str(action.code.id), "cyan"), "  ", action.code.label)
+                    Text.assemble(
+                        "  ",
+                        (str(action.code.id), "cyan"),
+                        "  ",
+                        action.code.label,
+                        (_action_details(action), "dim"),
+                    )
                 )
     if case.diseases:
         console.print(Text(f"Patient: diagnoses named ({len(case.diseases)})", style="bold"))
@@ -213,3 +220,15 @@ def render_differential_summary(differential: Differential, console: Console) ->
         )
         if reasons:
             console.print(Text(f"      {reasons}", style="dim"))
+
+
+def _action_details(action: MedicalAction) -> str:
+    """Where, when and with what result, as far as the text said."""
+    said = []
+    if action.body_site is not None:
+        said.append(f"on {action.body_site.label}")
+    if action.performed is not None:
+        said.append(f"at {action.performed.describe()}")
+    if action.response is not None:
+        said.append(action.response.label.lower())
+    return f"  ({', '.join(said)})" if said else ""

@@ -115,3 +115,24 @@ def test_actions_can_be_left_out(hpo):
     [document] = read_source("The mass was resected. She had seizures.", name="t")
     kinds = {m.kind for m in Recognizer(hpo, actions=False).annotate(document)}
     assert kinds == {Kind.PHENOTYPE}
+
+
+def test_an_avoided_action_is_excluded_and_a_possible_one_is_not_the_patients(annotate_text):
+    [avoided] = actions(annotate_text, "The 70-year-old man preferred to avoid surgery.")
+    assert avoided[2] == "excluded"
+    [possible] = actions(annotate_text, "Liver transplantation may be considered in such cases.")
+    assert possible[3] == "generic"
+
+
+def test_the_technique_word_is_part_of_the_operation_it_names(annotate_text):
+    mentions = [
+        m
+        for m in annotate_text("She had a laparoscopic cholecystectomy.")
+        if m.kind is Kind.ACTION and not m.nested
+    ]
+    assert [m.id for m in mentions] == ["MAXO:0001039"]
+
+
+def test_a_treatment_that_did_not_work_was_still_given(annotate_text):
+    [given] = actions(annotate_text, "She did not respond to intravenous immunoglobulin.")
+    assert given[1:] == ("MAXO:0001480", "present", "patient")

@@ -26,13 +26,15 @@ NUMBER_WORDS: Final = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90, "a": 1, "an": 1, "several": 0,
 }  # fmt: skip
-_NUMBER: Final = (
+#: A count in digits or words ("12", "two", "twenty-one"), as the group ``n``.
+NUMBER: Final = (
     r"(?P<n>\d{1,3}(?:\.\d)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
     r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|"
     r"seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
     r"nineteen)"
 )
-_UNIT: Final = r"(?P<unit>year|yr|month|mo|week|wk|day)s?"
+#: A unit of time, as the group ``unit``.
+UNIT: Final = r"(?P<unit>year|yr|month|mo|week|wk|day)s?"
 _UNIT_CODE: Final = {"year": "Y", "yr": "Y", "month": "M", "mo": "M", "week": "W", "wk": "W",
                      "day": "D"}  # fmt: skip
 
@@ -56,29 +58,29 @@ CITED: Final = re.compile(
     re.IGNORECASE,
 )
 _AGE: Final = re.compile(
-    rf"\b{_NUMBER}[- ]{_UNIT}[- ]old\b(?P<rest>(?:[- ][a-z]+){{0,3}})", re.IGNORECASE
+    rf"\b{NUMBER}[- ]{UNIT}[- ]old\b(?P<rest>(?:[- ][a-z]+){{0,3}})", re.IGNORECASE
 )
 _AGED: Final = re.compile(
-    rf"\b(?:aged|at (?:the )?age of)\s+{_NUMBER}(?:\s*{_UNIT})?\b", re.IGNORECASE
+    rf"\b(?:aged|at (?:the )?age of)\s+{NUMBER}(?:\s*{UNIT})?\b", re.IGNORECASE
 )
 _NOW: Final = re.compile(
-    rf"\b(?:is|was) now\s+(?:aged\s+)?{_NUMBER}(?:\s*{_UNIT}(?:\s+old)?)?\b", re.IGNORECASE
+    rf"\b(?:is|was) now\s+(?:aged\s+)?{NUMBER}(?:\s*{UNIT}(?:\s+old)?)?\b", re.IGNORECASE
 )
 # "at the age of 12 years, she developed …": an age at onset, not at presentation
 _BEGAN: Final = re.compile(r"\b(?:develop|began|begin|start|notic|first|onset)", re.IGNORECASE)
 _FOLLOW_UP: Final = (
-    re.compile(rf"\b{_NUMBER}[- ]{_UNIT}[- ](?:of\s+)?follow[- ]?up\b", re.IGNORECASE),
+    re.compile(rf"\b{NUMBER}[- ]{UNIT}[- ](?:of\s+)?follow[- ]?up\b", re.IGNORECASE),
     re.compile(
         rf"\bfollow[- ]?up\s+(?:period\s+)?of\s+(?:about\s+|nearly\s+|over\s+)?"
-        rf"{_NUMBER}\s+{_UNIT}\b",
+        rf"{NUMBER}\s+{UNIT}\b",
         re.IGNORECASE,
     ),
     re.compile(
-        rf"\bfollowed(?:[- ]up)?\s+(?:\w+\s+)?for\s+(?:about\s+|nearly\s+|over\s+)?{_NUMBER}\s+"
-        rf"{_UNIT}\b",
+        rf"\bfollowed(?:[- ]up)?\s+(?:\w+\s+)?for\s+(?:about\s+|nearly\s+|over\s+)?{NUMBER}\s+"
+        rf"{UNIT}\b",
         re.IGNORECASE,
     ),
-    re.compile(rf"\b(?:after|at)\s+{_NUMBER}\s+{_UNIT}\s+(?:of\s+)?follow[- ]?up\b", re.IGNORECASE),
+    re.compile(rf"\b(?:after|at)\s+{NUMBER}\s+{UNIT}\s+(?:of\s+)?follow[- ]?up\b", re.IGNORECASE),
 )
 _LONG_FOLLOW_UP: Final = re.compile(r"\blong[- ]term follow[- ]?up\b", re.IGNORECASE)
 _ONSET_SINCE: Final = re.compile(
@@ -86,7 +88,7 @@ _ONSET_SINCE: Final = re.compile(
     re.IGNORECASE,
 )
 _ONSET_SPAN: Final = re.compile(
-    rf"\b(?:over|for|during)\s+(?:the\s+(?:past|last|previous)\s+)?{_NUMBER}\s+{_UNIT}\b",
+    rf"\b(?:over|for|during)\s+(?:the\s+(?:past|last|previous)\s+)?{NUMBER}\s+{UNIT}\b",
     re.IGNORECASE,
 )
 #: Onset phrases and the HPO onset class they name.
@@ -144,10 +146,10 @@ _GENERAL: Final = re.compile(
     re.IGNORECASE,
 )
 _WHEN: Final = (
-    re.compile(rf"\b{_NUMBER}[- ]{_UNIT}[- ](?:of\s+)?follow[- ]?up\b", re.IGNORECASE),
-    re.compile(rf"\b(?:after|at|within)\s+{_NUMBER}\s+{_UNIT}\b", re.IGNORECASE),
-    re.compile(rf"\b{_NUMBER}\s+{_UNIT}\s+later\b", re.IGNORECASE),
-    re.compile(rf"\bfor\s+(?:over\s+|nearly\s+|about\s+)?{_NUMBER}\s+{_UNIT}\b", re.IGNORECASE),
+    re.compile(rf"\b{NUMBER}[- ]{UNIT}[- ](?:of\s+)?follow[- ]?up\b", re.IGNORECASE),
+    re.compile(rf"\b(?:after|at|within)\s+{NUMBER}\s+{UNIT}\b", re.IGNORECASE),
+    re.compile(rf"\b{NUMBER}\s+{UNIT}\s+later\b", re.IGNORECASE),
+    re.compile(rf"\bfor\s+(?:over\s+|nearly\s+|about\s+)?{NUMBER}\s+{UNIT}\b", re.IGNORECASE),
 )
 
 
@@ -295,7 +297,9 @@ def _number(text: str) -> float | None:
     return float(total) if total else None
 
 
-def _duration(number: str, unit: str | None) -> str | None:
+def duration(number: str, unit: str | None) -> str | None:
+    """The ISO 8601 duration of a count and unit as written ("two", "years": ``P2Y``); years
+    when no unit is given."""
     value = _number(number)
     if value is None:
         return None
@@ -315,8 +319,8 @@ def _age_in(sentence: str, offset: int) -> tuple[Fact | None, Fact | None]:
         if any(w in RELATIVE_NOUNS for w in words) or re.search(r"\b(?:his|her)\s*$", before):
             # "her 30-year-old brother"; "his 5-year-old" (a child of the patient)
             continue
-        duration = _duration(match.group("n"), match.group("unit"))
-        if duration is None:
+        length = duration(match.group("n"), match.group("unit"))
+        if length is None:
             continue
         # the words up to the noun the age describes ("54-year-old woman"), not beyond
         end = match.start("rest")
@@ -327,7 +331,7 @@ def _age_in(sentence: str, offset: int) -> tuple[Fact | None, Fact | None]:
                 end = match.start("rest") + word.end()
                 break
         head = sentence[match.start() : end]
-        age = Fact(duration, head, offset + match.start(), offset + end)
+        age = Fact(length, head, offset + match.start(), offset + end)
         sex = None
         for w in words:
             value = _sex_of(w)
@@ -338,9 +342,9 @@ def _age_in(sentence: str, offset: int) -> tuple[Fact | None, Fact | None]:
     for match in (*_AGED.finditer(sentence), *_NOW.finditer(sentence)):
         if match.re is _AGED and _BEGAN.search(sentence):
             continue  # an age at onset (see _onset_in)
-        duration = _duration(match.group("n"), match.group("unit"))
-        if duration is not None:
-            fact = Fact(duration, match.group(0), offset + match.start(), offset + match.end())
+        length = duration(match.group("n"), match.group("unit"))
+        if length is not None:
+            fact = Fact(length, match.group(0), offset + match.start(), offset + match.end())
             return fact, None
     return None, None
 
@@ -377,9 +381,9 @@ def _sex_from_pronouns(text: str) -> Fact | None:
 def _onset_in(sentence: str, offset: int) -> Fact | None:
     if _BEGAN.search(sentence):
         for aged in _AGED.finditer(sentence):
-            duration = _duration(aged.group("n"), aged.group("unit"))
-            if duration is not None:  # an age at onset: the value is that age
-                return Fact(duration, aged.group(0), offset + aged.start(), offset + aged.end())
+            length = duration(aged.group("n"), aged.group("unit"))
+            if length is not None:  # an age at onset: the value is that age
+                return Fact(length, aged.group(0), offset + aged.start(), offset + aged.end())
     match = _ONSET_SINCE.search(sentence)
     if match is not None:
         ident, _ = ONSET_CLASSES[match.group("when").lower()]
@@ -390,9 +394,9 @@ def _onset_in(sentence: str, offset: int) -> Fact | None:
         return None
     match = _ONSET_SPAN.search(sentence)
     if match is not None:
-        duration = _duration(match.group("n"), match.group("unit"))
-        if duration is not None:
-            return Fact(duration, match.group(0), offset + match.start(), offset + match.end())
+        length = duration(match.group("n"), match.group("unit"))
+        if length is not None:
+            return Fact(length, match.group(0), offset + match.start(), offset + match.end())
     return None
 
 
@@ -407,7 +411,7 @@ def _outcomes_in(sentence: str, offset: int) -> list[Outcome]:
     for pattern in _WHEN:
         hit = pattern.search(sentence)
         if hit is not None:
-            when = _duration(hit.group("n"), hit.group("unit"))
+            when = duration(hit.group("n"), hit.group("unit"))
             break
     for kind, pattern in _OUTCOMES:
         for match in pattern.finditer(sentence):
@@ -424,9 +428,9 @@ def _follow_up_in(sentence: str, offset: int) -> Fact | None:
     for pattern in _FOLLOW_UP:
         match = pattern.search(sentence)
         if match is not None:
-            duration = _duration(match.group("n"), match.group("unit"))
-            if duration is not None:
-                return Fact(duration, match.group(0), offset + match.start(), offset + match.end())
+            length = duration(match.group("n"), match.group("unit"))
+            if length is not None:
+                return Fact(length, match.group(0), offset + match.start(), offset + match.end())
     match = _LONG_FOLLOW_UP.search(sentence)
     if match is not None:
         return Fact("long-term", match.group(0), offset + match.start(), offset + match.end())

@@ -104,6 +104,7 @@ class Recognizer:
         mentions = turn_back(document.text, mentions, contexts)
         mentions = carry_subjects(document, sentences, mentions, contexts, self.rules)
         found = _mark_nested(_inside_disease_names(_dedupe(mentions)), self.kb)
+        found = _technique_words(document.text, found)
         if not self.with_actions:
             return [m for m in found if m.kind is not Kind.ACTION]
         return found
@@ -347,6 +348,28 @@ def _inside_disease_names(mentions: list[Mention]) -> list[Mention]:
                 mention = with_subject(mention, Subject.GENERIC, cue)
         result.append(mention)
     return result
+
+
+def _technique_words(text: str, mentions: list[Mention]) -> list[Mention]:
+    """An adjective naming how an action was done ("laparoscopic cholecystectomy",
+    "endoscopic biopsy") is part of the action it precedes, not a second one: it becomes
+    nested."""
+    starts = {m.start for m in mentions if m.kind is Kind.ACTION}
+    out = []
+    for mention in mentions:
+        if (
+            mention.kind is Kind.ACTION
+            and not mention.nested
+            and " " not in mention.text
+            and mention.text.lower().endswith(("ic", "al"))
+        ):
+            after = mention.end
+            while after < len(text) and text[after] in " -":
+                after += 1
+            if after > mention.end and after in starts:
+                mention = as_nested(mention)
+        out.append(mention)
+    return out
 
 
 def _mark_nested(mentions: list[Mention], kb: KnowledgeBase) -> list[Mention]:

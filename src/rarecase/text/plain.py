@@ -17,14 +17,19 @@ from rarecase.text.document import Document, Format, Section
 from rarecase.text.sections import kind_for_heading
 from rarecase.text.sentences import split_sentences
 
-_HEADING: Final = re.compile(
-    r"^[ \t]*(?P<h>background|introduction|case (?:presentation|report|description|summary"
-    r"|history|details)|(?:materials|patients) and methods|methods?|results?|discussion"
+_HEADINGS: Final = (
+    r"background|introduction|case(?: (?:presentation|report|description|summary"
+    r"|history|details))?|(?:materials|patients) and methods|methods?|results?|discussion"
     r"|conclusions?|objectives?|aims?|purpose|patient concerns|diagnos[ie]s|interventions?"
-    r"|outcomes?|lessons?(?: learned)?|abstract|summary|importance|observations?)"
-    r"[ \t]*(?::|\.?[ \t]*$)",
+    r"|outcomes?|lessons?(?: learned)?|abstract|summary|importance|observations?"
+)
+_HEADING: Final = re.compile(
+    rf"^[ \t]*(?P<h>{_HEADINGS})[ \t]*(?::|\.?[ \t]*$)",
     re.I | re.M,
 )
+# A structured abstract pasted as one paragraph: "… in thalassaemia. Case: A 12-year-old …".
+# Inside a line only a capitalised heading with a colon after a sentence end counts.
+_INLINE_HEADING: Final = re.compile(rf"(?<=[.!?])[ \t]+(?P<h>{_HEADINGS})[ \t]*:", re.I)
 _MAX_TITLE: Final = 250
 
 
@@ -91,7 +96,13 @@ def _headings(text: str, start: int) -> Iterator[re.Match[str]]:
         match = _HEADING.match(text, line)
         if match is not None:
             yield match
-        line = text.find("\n", line) + 1
+        following = text.find("\n", line) + 1
+        end = following - 1 if following else len(text)
+        if text.find(":", line, end) >= 0:  # cheap test before looking inside the line
+            for inline in _INLINE_HEADING.finditer(text, match.end() if match else line, end):
+                if inline.group("h")[0].isupper():
+                    yield inline
+        line = following
         if line == 0:
             return
 
