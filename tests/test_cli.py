@@ -339,3 +339,17 @@ def test_diagnose_sex_and_onset(cli):
     assert code == 0
     relations = {m["relation"] for d in json.loads(out) for m in d["matched"] + d["against"]}
     assert "onset" in relations
+
+
+def test_analyze_text_view_shows_where_and_when_an_action_was_done(cli, tmp_path):
+    path = tmp_path / "case.txt"
+    path.write_text(
+        "A 40-year-old man underwent biopsy of the left kidney. He later had a splenectomy, "
+        "after which his platelet count normalized.\n"
+    )
+    code, out, _ = cli("analyze", "--top", "0", str(path))
+    assert code == 0
+    [biopsy] = [line for line in out.splitlines() if "biopsy" in line and "MAXO:" in line]
+    assert "on kidney" in biopsy and "at P40Y" in biopsy
+    [splenectomy] = [line for line in out.splitlines() if "MAXO:0001077" in line]
+    assert "on spleen" in splenectomy and "favorable response" in splenectomy

@@ -81,3 +81,21 @@ def test_markers_resolve_to_a_jats_reference_list():
     [claim] = claims(document)
     assert claim.quantities[0].value == 30.0 and claim.outcome == "recurrence"
     assert claim.markers[0].references == ("Cruz D. Second. J B. 2020;2:2.",)
+
+
+def test_markers_resolve_to_a_pubmed_reference_list():
+    pubmed = (
+        "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>99</PMID><Article>"
+        "<ArticleTitle>A case</ArticleTitle><Abstract><AbstractText>A 30-year-old woman had "
+        "a mass. Recurrence follows marginal excision in 30% of cases [2].</AbstractText>"
+        "</Abstract></Article></MedlineCitation><PubmedData><ReferenceList>"
+        "<Reference><Citation>Adams P. First. J A. 2019;1:1.</Citation></Reference>"
+        "<Reference><Citation>Cruz D. Second. J B. 2020;2:2.</Citation><ArticleIdList>"
+        '<ArticleId IdType="pubmed">123456</ArticleId></ArticleIdList></Reference>'
+        "</ReferenceList></PubmedData></PubmedArticle></PubmedArticleSet>"
+    )
+    [document] = read_source(pubmed, name="a.xml")
+    assert len(document.extra["references"]) == 2
+    [claim] = claims(document)
+    assert claim.quantities[0].value == 30.0
+    assert claim.markers[0].references == ("Cruz D. Second. J B. 2020;2:2. (PMID:123456)",)

@@ -181,8 +181,11 @@ def claims(document: Document) -> list[Claim]:
 def reference_list(document: Document) -> dict[int, str]:
     """Numbered references of the source, from the reference list left out of the text: its
     own numbers ("1.", "[2]") when it has them, else its order (JATS lists one ``<ref>`` a
-    line)."""
+    line; PubMed XML gives its ReferenceList in order)."""
     found: dict[int, str] = {}
+    listed = document.extra.get("references")  # PubMed XML: its ReferenceList, in order
+    if isinstance(listed, tuple | list):
+        found.update((number, str(line)) for number, line in enumerate(listed, 1))
     for removed in document.removed:
         if removed.reason != "references":
             continue

@@ -4,7 +4,9 @@
 ``LABEL: text`` paragraph per AbstractText (joined with ``\\n``), each a Section whose kind comes
 from NlmCategory, or from the label when the category is UNASSIGNED or missing. Inline markup
 (``<i>``, ``<sup>``) is kept as its text. ``source`` is None and nothing is reported removed:
-the reader keeps all the text an article has and builds ``text`` itself.
+the reader keeps all the text an article has and builds ``text`` itself. A reference list
+(``PubmedData/ReferenceList``, in files with references) goes to ``extra["references"]``, in
+its order, so that cited claims ("[2]") can name what they cite.
 """
 
 from __future__ import annotations
@@ -93,7 +95,30 @@ def _article(element: Any) -> Document:
             for t in (inline_text(e) for e in citation.iterfind(".//MeshHeading/DescriptorName"))
             if t
         ),
+        extra={"references": references} if (references := _references(element)) else {},
     )
+
+
+def _references(element: Any) -> tuple[str, ...]:
+    """Each reference's citation, with its PMID when the file gives one; nested lists (a
+    ReferenceList of ReferenceLists) are read in document order."""
+    data = element.find("PubmedData") if local_name(element) == "PubmedArticle" else None
+    if data is None:
+        return ()
+    found = []
+    for reference in data.iterfind(".//ReferenceList//Reference"):
+        cited = " ".join(inline_text(reference.find("Citation")).split())
+        pmid = next(
+            (
+                (i.text or "").strip()
+                for i in reference.iterfind(".//ArticleId")
+                if i.get("IdType") == "pubmed" and (i.text or "").strip()
+            ),
+            "",
+        )
+        if cited or pmid:
+            found.append(f"{cited} (PMID:{pmid})".strip() if pmid else cited)
+    return tuple(found)
 
 
 def _journal(article: Any) -> str:
