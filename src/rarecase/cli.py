@@ -7,6 +7,7 @@ here and nowhere else; a traceback means a bug in rarecase.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -1116,6 +1117,43 @@ def eval_diagnosis(
         _emit_json(result.to_json())
     else:
         out.print(format_markdown(result))
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; only this machine unless you say so.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+    max_body_mb: Annotated[
+        float, typer.Option(min=0.001, help="Largest request body accepted (MB).")
+    ] = 5.0,
+    time_limit: Annotated[
+        float, typer.Option(min=0.1, help="Seconds one request may compute.")
+    ] = 30.0,
+) -> None:
+    """The REST API (and, as it lands, the page) on http://HOST:PORT; OpenAPI at /docs."""
+    try:
+        import uvicorn
+    except ImportError:
+        raise InputError(
+            "serve", "needs the service extra", "pip install 'rarecase[service]'"
+        ) from None
+    settings = _settings(ctx)
+    # each worker process builds its app from the environment (uvicorn --factory)
+    if settings.hpo_dir is not None:
+        os.environ["RARECASE_HPO_DIR"] = str(settings.hpo_dir)
+    if settings.cache_dir is not None:
+        os.environ["RARECASE_CACHE_DIR"] = str(settings.cache_dir)
+    os.environ["RARECASE_MAX_BODY_BYTES"] = str(int(max_body_mb * 1024 * 1024))
+    os.environ["RARECASE_TIME_LIMIT_S"] = str(time_limit)
+    err.print(f"rarecase: serving on http://{host}:{port} ({workers} worker(s)); Ctrl-C stops")
+    uvicorn.run(
+        "rarecase.service.app:app_factory", factory=True, host=host, port=port,
+        workers=workers, log_level="warning",
+    )  # fmt: skip
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -1,0 +1,405 @@
+"""The REST API behind `rarecase serve`: the CLI's answers for programs and the page.
+
+The knowledge base, recogniser and disease profiles load once, in the lifespan, and are shared
+by every request; each request's CPU work runs in a worker thread so that the event loop keeps
+serving (health checks, other requests) meanwhile. Errors always have one shape,
+``{"error": {"code", "message"}}``, and the message names the input and the problem the way the
+CLI does. Clinical text is never logged: uvicorn's access log shows paths only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from rarecase import __version__
+from rarecase.cli import Settings
+from rarecase.diagnose import make_ranker
+from rarecase.errors import InputError, RarecaseError, UnknownTermError
+from rarecase.ontology.ids import hpo_number
+from rarecase.ontology.search import TermSearch
+from rarecase.phenopacket.json_io import case_from_dict
+from rarecase.phenopacket.terms import case_from_terms
+from rarecase.pipeline import AnnotatedDocument, analysis_of, annotate
+from rarecase.recognize.recognizer import Recognizer
+
+MAX_BODY_BYTES = 5 * 1024 * 1024
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    """What `rarecase serve` was told; the environment gives it to each worker process."""
+
+    hpo_dir: Path | None = None
+    cache_dir: Path | None = None
+    max_body_bytes: int = MAX_BODY_BYTES
+    time_limit_s: float = 30.0
+
+    @classmethod
+    def from_env(cls) -> ServiceConfig:
+        hpo = os.environ.get("RARECASE_HPO_DIR")
+        cache = os.environ.get("RARECASE_CACHE_DIR")
+        return cls(
+            hpo_dir=Path(hpo) if hpo else None,
+            cache_dir=Path(cache) if cache else None,
+            max_body_bytes=int(os.environ.get("RARECASE_MAX_BODY_BYTES", MAX_BODY_BYTES)),
+            time_limit_s=float(os.environ.get("RARECASE_TIME_LIMIT_S", 30.0)),
+        )
+
+
+class ServiceError(Exception):
+    """An answer other than 2xx, already in the API's terms."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
+    return {"error": {"code": code, "message": message}}
+
+
+# -------------------------------------------------------------------------- request bodies
+class TextRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, description="The case report: plain text, HTML, XML or JSON.")
+    name: str = Field("text", max_length=200, description="A name for the input, for errors.")
+
+
+class AnalyzeRequest(TextRequest):
+    top: int = Field(10, ge=0, le=100, description="Diagnoses to rank; 0 for none.")
+
+
+class DiagnoseRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    present: list[str] = Field(default_factory=list, max_length=500)
+    excluded: list[str] = Field(default_factory=list, max_length=500)
+    phenopacket: dict[str, Any] | None = Field(
+        None, description="A phenopacket (v1 or v2 JSON) instead of present/excluded."
+    )
+    top: int = Field(10, ge=1, le=100)
+
+
+# ------------------------------------------------------------------------------ the app
+class _State:
+    """What the lifespan loads once; requests only read it."""
+
+    def __init__(self, config: ServiceConfig) -> None:
+        self.config = config
+        self.settings = Settings(config.hpo_dir, config.cache_dir)
+        self.recognizer: Recognizer = self.settings.recognizer
+        self.search = TermSearch(self.settings.kb)
+        self.search.search("seizure", limit=1)  # build the index now, not on the first query
+        self.ranker = make_ranker(self.settings.profiles)
+
+
+def create_app(config: ServiceConfig | None = None) -> FastAPI:
+    """The application, for uvicorn or a test client (which runs the lifespan)."""
+    config = config or ServiceConfig()
+    holder: dict[str, _State] = {}
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        holder["state"] = await run_in_threadpool(_State, config)
+        yield
+        holder.pop("state").settings.close()
+
+    app = FastAPI(
+        title="rarecase",
+        version=__version__,
+        description="Case reports to coded, reasoned cases: phenotypes with status and "
+        "subject, the patient's phenopacket, a differential diagnosis.",
+        lifespan=lifespan,
+    )
+
+    def state() -> _State:
+        return holder["state"]
+
+    async def work(function: Callable[[], T]) -> T:
+        """CPU work off the event loop, within the time limit."""
+        try:
+            return await asyncio.wait_for(run_in_threadpool(function), config.time_limit_s)
+        except TimeoutError:
+            raise ServiceError(
+                503, "time_limit", f"the request took over {config.time_limit_s:g} s; "
+                "send a shorter text",
+            ) from None  # fmt: skip
+
+    _install_error_handlers(app)
+
+    @app.get("/healthz", tags=["service"])
+    async def healthz() -> dict[str, str]:
+        """Whether the service is up, and which knowledge it answers from."""
+        kb = state().settings.kb
+        return {"status": "ok", "version": __version__, "hpo": kb.hpo_version}
+
+    @app.post(
+        "/v1/analyze",
+        tags=["cases"],
+        openapi_extra=_text_or_file(AnalyzeRequest),
+    )
+    async def analyze(request: Request) -> dict[str, object]:
+        """The whole chain on one case report, as `rarecase analyze --format json` gives it:
+        mentions with status and subject, the patient, claims, the phenopacket, the
+        differential. Send JSON ``{"text": …}`` or upload a file (multipart, field ``file``)."""
+        body, top = await _read_input(request, AnalyzeRequest)
+        current = state()
+
+        def run() -> dict[str, object]:
+            results = annotate(body[0], recognizer=current.recognizer, name=body[1])
+            if not results:
+                raise InputError(body[1], "holds no document", "give a case report")
+            analysis = analysis_of(
+                results[0], current.settings.kb, ranker=current.ranker if top else None, top=top
+            )
+            return analysis.to_json()
+
+        return await work(run)
+
+    @app.post("/v1/annotate", tags=["cases"], openapi_extra=_text_or_file(TextRequest))
+    async def annotate_text(request: Request) -> list[dict[str, object]]:
+        """Every document of the input with its mentions (status, subject, cue), as
+        `rarecase annotate --format json` gives them."""
+        body, _ = await _read_input(request, TextRequest)
+        current = state()
+
+        def run() -> list[dict[str, object]]:
+            results: list[AnnotatedDocument] = annotate(
+                body[0], recognizer=current.recognizer, name=body[1]
+            )
+            return [r.to_json() for r in results]
+
+        return await work(run)
+
+    @app.post("/v1/diagnose", tags=["diagnosis"])
+    async def diagnose(request: DiagnoseRequest) -> dict[str, object]:
+        """The diseases that best explain the findings (HPO ids present and excluded, or a
+        phenopacket), each with its reasons for and against."""
+        current = state()
+
+        def run() -> dict[str, object]:
+            kb = current.settings.kb
+            if request.phenopacket is not None:
+                if request.present or request.excluded:
+                    raise ServiceError(
+                        422, "invalid_request", "give either a phenopacket or present/excluded"
+                    )
+                case = case_from_dict(request.phenopacket, source="phenopacket")
+            else:
+                if not request.present:
+                    raise ServiceError(422, "invalid_request", "present: give at least one HPO id")
+                case = case_from_terms(request.present, request.excluded, kb=kb, source="terms")
+            differential = current.ranker.rank(case, top=request.top)
+            return {
+                "model": differential.model,
+                "ranked": differential.ranked,
+                "notes": list(differential.notes),
+                "diseases": differential.to_json(),
+            }
+
+        return await work(run)
+
+    @app.get("/v1/terms", tags=["ontology"])
+    async def terms(
+        q: Annotated[str, Query(min_length=1, max_length=200, description="Words or an id.")],
+        limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    ) -> list[dict[str, object]]:
+        """Autocomplete over HPO labels and synonyms ("cervical instab", "sezure")."""
+        hits = await run_in_threadpool(state().search.search, q, limit=limit)
+        return [
+            {"id": str(h.term), "label": h.label, "matched": h.matched, "score": h.score}
+            for h in hits
+        ]
+
+    @app.get("/v1/terms/{term_id}", tags=["ontology"])
+    async def term(term_id: str) -> dict[str, object]:
+        """One HPO term: label, definition, synonyms, parents, children; alternative ids are
+        answered with their term, obsolete ones with 404 naming the replacement."""
+        kb = state().settings.kb
+        if hpo_number(term_id) is None:
+            raise ServiceError(422, "invalid_id", f"{term_id!r} is not an HPO id (HP:0000118)")
+        try:
+            record = kb.term(term_id)
+        except UnknownTermError as error:
+            raise ServiceError(404, "unknown_term", str(error)) from None
+        return {
+            "id": str(record.id),
+            "label": record.label,
+            "definition": record.definition,
+            "synonyms": [s.text for s in record.synonyms],
+            "parents": [{"id": str(p), "label": kb.label(str(p))} for p in record.parents],
+            "children": [{"id": str(c), "label": kb.label(str(c))} for c in record.children],
+            "alt_ids": [str(a) for a in record.alt_ids],
+            "information_content": round(record.information_content, 4),
+            "disease_count": record.disease_count,
+        }
+
+    app.add_middleware(BodyLimit, limit=config.max_body_bytes)
+    return app
+
+
+def app_factory() -> FastAPI:
+    """For ``uvicorn --factory`` in each worker process: the configuration from the
+    environment `rarecase serve` set."""
+    return create_app(ServiceConfig.from_env())
+
+
+# ------------------------------------------------------------------------------ helpers
+def _text_or_file(model: type[BaseModel]) -> dict[str, Any]:
+    """The request body as OpenAPI should show it: JSON or a multipart file upload."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": model.model_json_schema()},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                },
+            },
+        }
+    }
+
+
+async def _read_input(
+    request: Request, model: type[TextRequest]
+) -> tuple[tuple[str | bytes, str], int]:
+    """The input (text or the uploaded file's bytes) with its name, and ``top``."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "multipart/form-data":
+        async with request.form() as form:  # closes the spooled upload files
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise ServiceError(
+                    422, "invalid_request", "multipart body: give the file as 'file'"
+                )
+            data = await upload.read()
+            name = upload.filename or "upload"
+            asked = form.get("top")
+        if not data:
+            raise ServiceError(400, "empty_input", f"{name}: the file is empty")
+        return (data, name), _top(asked if isinstance(asked, str) else None)
+    if kind not in ("application/json", ""):
+        raise ServiceError(
+            415, "unsupported_media_type",
+            f"send application/json ({{\"text\": ...}}) or multipart/form-data, not {kind}",
+        )  # fmt: skip
+    raw = await request.body()
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ServiceError(400, "invalid_json", f"request body: not JSON ({error})") from None
+    try:
+        parsed = model.model_validate(data)
+    except ValidationError as error:
+        problems = [
+            f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in error.errors()
+        ]
+        raise ServiceError(422, "invalid_request", "; ".join(problems[:5])) from None
+    limit = parsed.top if isinstance(parsed, AnalyzeRequest) else 0
+    return (parsed.text, parsed.name), limit
+
+
+def _top(value: str | None) -> int:
+    if value is None:
+        return 10
+    if not value.isdigit() or int(value) > 100:
+        raise ServiceError(422, "invalid_request", f"top: {value!r} is not a whole number 0-100")
+    return int(value)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ServiceError)
+    async def service_error(_: Request, error: ServiceError) -> JSONResponse:
+        return JSONResponse(error_body(error.code, error.message), status_code=error.status)
+
+    @app.exception_handler(RarecaseError)
+    async def input_error(_: Request, error: RarecaseError) -> JSONResponse:
+        status = 422 if isinstance(error, UnknownTermError) else 400
+        if not isinstance(error, InputError):
+            status = 500
+        code = type(error).__name__.removesuffix("Error").lower() or "input"
+        return JSONResponse(error_body(code, str(error)), status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [
+            f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body') or 'body'}: {e['msg']}"
+            for e in error.errors()
+        ]
+        return JSONResponse(error_body("invalid_request", "; ".join(problems[:5])), status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, error: HTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http")
+        return JSONResponse(error_body(code, str(error.detail)), status_code=error.status_code)
+
+
+class BodyLimit:
+    """Refuse a request body over ``limit`` bytes with 413, whether it declares its length or
+    streams it, before any of it reaches the application."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", ())).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLargeError
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLargeError:
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = json.dumps(
+            error_body("too_large", f"request body over {self.limit:,} bytes")
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+__all__ = ["ServiceConfig", "app_factory", "create_app"]

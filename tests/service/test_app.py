@@ -1,0 +1,144 @@
+"""The REST API through Starlette's test client (the lifespan runs, as under uvicorn)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient
+
+from rarecase.phenopacket import check_v2_schema
+from rarecase.service import ServiceConfig, create_app
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "pasted_case_report.txt"
+CASE = (
+    "A 54-year-old woman presented with neck pain and atlantoaxial instability. "
+    "She had no fever. Her mother had osteoporosis. The mass was resected."
+)
+
+
+@pytest.fixture(scope="module")
+def client(request: pytest.FixtureRequest, hpo):
+    cache = request.config.cache.mkdir("rarecase-kb")
+    app = create_app(ServiceConfig(cache_dir=cache, max_body_bytes=200_000))
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def error_of(response) -> tuple[str, str]:
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
+    return body["error"]["code"], body["error"]["message"]
+
+
+def test_health_names_the_knowledge_it_answers_from(client, hpo):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["hpo"] == hpo.hpo_version
+
+
+def test_analyze_gives_what_the_cli_gives(client):
+    response = client.post("/v1/analyze", json={"text": CASE, "top": 3})
+    assert response.status_code == 200
+    data = response.json()
+    present = {f["type"]["id"] for f in data["phenopacket"]["phenotypicFeatures"]
+               if not f.get("excluded")}  # fmt: skip
+    assert {"HP:0030833", "HP:0003467"} <= present  # neck pain, atlantoaxial instability
+    family = [m for m in data["mentions"] if m["subject"] == "family"]
+    assert family and family[0]["text"] == "osteoporosis"
+    assert len(data["differential"]) == 3
+    assert data["patient"]["age"]["value"] == "P54Y"
+    check_v2_schema(data["phenopacket"])
+
+
+def test_analyze_accepts_an_uploaded_file_of_any_format_the_readers_take(client):
+    with EXAMPLE.open("rb") as handle:
+        response = client.post(
+            "/v1/analyze", files={"file": ("case.txt", handle, "text/plain")}, data={"top": "0"}
+        )
+    assert response.status_code == 200
+    data = response.json()
+    assert "differential" not in data
+    assert any(m["id"] == "HP:0003467" for m in data["mentions"])
+
+
+def test_annotate_lists_each_document_with_its_mentions(client):
+    response = client.post("/v1/annotate", json={"text": "She had no seizures."})
+    assert response.status_code == 200
+    [document] = response.json()
+    [seizure] = [m for m in document["mentions"] if m["id"] == "HP:0001250"]
+    assert seizure["status"] == "excluded"
+
+
+def test_diagnose_from_terms_and_from_a_phenopacket_agree(client):
+    terms = {"present": ["HP:0001166", "HP:0001083"], "excluded": ["HP:0001250"], "top": 5}
+    by_terms = client.post("/v1/diagnose", json=terms)
+    assert by_terms.status_code == 200
+    phenopacket = {
+        "id": "p1",
+        "phenotypicFeatures": [
+            {"type": {"id": "HP:0001166"}},
+            {"type": {"id": "HP:0001083"}},
+            {"type": {"id": "HP:0001250"}, "excluded": True},
+        ],
+        "metaData": {"phenopacketSchemaVersion": "2.0"},
+    }
+    by_packet = client.post("/v1/diagnose", json={"phenopacket": phenopacket, "top": 5})
+    assert by_packet.status_code == 200
+    ids = [d["id"] for d in by_terms.json()["diseases"]]
+    assert ids == [d["id"] for d in by_packet.json()["diseases"]] and len(ids) == 5
+
+
+def test_term_autocomplete_and_lookup(client):
+    hits = client.get("/v1/terms", params={"q": "cervical instab", "limit": 3}).json()
+    assert 1 <= len(hits) <= 3 and all("instability" in h["label"].lower() for h in hits)
+    typo = client.get("/v1/terms", params={"q": "sezure", "limit": 1}).json()
+    assert typo[0]["id"] == "HP:0001250"
+    term = client.get("/v1/terms/HP:0001250").json()
+    assert term["label"] == "Seizure" and term["parents"] and term["children"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status", "code"),
+    [
+        (
+            "post",
+            "/v1/analyze",
+            {"content": b"{not json", "headers": {"content-type": "application/json"}},
+            400,
+            "invalid_json",
+        ),
+        ("post", "/v1/analyze", {"json": {"text": ""}}, 422, "invalid_request"),
+        ("post", "/v1/analyze", {"json": {"text": "x", "colour": 1}}, 422, "invalid_request"),
+        ("post", "/v1/analyze", {"json": {"text": "   "}}, 400, "input"),
+        (
+            "post",
+            "/v1/analyze",
+            {"content": b"x", "headers": {"content-type": "text/csv"}},
+            415,
+            "unsupported_media_type",
+        ),
+        ("post", "/v1/analyze", {"files": {"file": ("a.bin", b"\x00\x01\x02" * 50)}}, 400, None),
+        ("post", "/v1/analyze", {"json": {"text": "x" * 300_000}}, 413, "too_large"),
+        ("post", "/v1/diagnose", {"json": {"present": ["HP:9999999"]}}, 422, None),
+        ("post", "/v1/diagnose", {"json": {"present": []}}, 422, "invalid_request"),
+        ("get", "/v1/terms/HP:9999999", {}, 404, "unknown_term"),
+        ("get", "/v1/terms/seizure", {}, 422, "invalid_id"),
+        ("get", "/v1/terms", {}, 422, "invalid_request"),
+        ("get", "/v1/nothing", {}, 404, "not_found"),
+    ],
+)
+def test_bad_input_gets_a_4xx_with_a_json_error(client, method, path, kwargs, status, code):
+    response = getattr(client, method)(path, **kwargs)
+    assert response.status_code == status, response.text
+    found, message = error_of(response)
+    assert message and (code is None or found == code)
+
+
+def test_the_openapi_schema_lists_the_versioned_paths(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/v1/analyze", "/v1/annotate", "/v1/diagnose", "/v1/terms", "/v1/terms/{term_id}",
+            "/healthz"} <= set(paths)  # fmt: skip
+    assert "multipart/form-data" in paths["/v1/analyze"]["post"]["requestBody"]["content"]
