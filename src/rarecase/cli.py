@@ -1133,6 +1133,10 @@ def serve(
     time_limit: Annotated[
         float, typer.Option(min=0.1, help="Seconds one request may compute.")
     ] = 30.0,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", envvar="RARECASE_DB", show_envvar=True, help="The case store."),
+    ] = None,
 ) -> None:
     """The REST API (and, as it lands, the page) on http://HOST:PORT; OpenAPI at /docs."""
     try:
@@ -1149,6 +1153,8 @@ def serve(
         os.environ["RARECASE_CACHE_DIR"] = str(settings.cache_dir)
     os.environ["RARECASE_MAX_BODY_BYTES"] = str(int(max_body_mb * 1024 * 1024))
     os.environ["RARECASE_TIME_LIMIT_S"] = str(time_limit)
+    if db is not None:
+        os.environ["RARECASE_DB"] = db
     err.print(f"rarecase: serving on http://{host}:{port} ({workers} worker(s)); Ctrl-C stops")
     uvicorn.run(
         "rarecase.service.app:app_factory", factory=True, host=host, port=port,

@@ -20,9 +20,10 @@ CASE = (
 
 
 @pytest.fixture(scope="module")
-def client(request: pytest.FixtureRequest, hpo):
+def client(request: pytest.FixtureRequest, hpo, tmp_path_factory):
     cache = request.config.cache.mkdir("rarecase-kb")
-    app = create_app(ServiceConfig(cache_dir=cache, max_body_bytes=200_000))
+    db = str(tmp_path_factory.mktemp("store") / "cases.sqlite")  # seeded on first use
+    app = create_app(ServiceConfig(cache_dir=cache, max_body_bytes=200_000, db=db))
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
 
@@ -91,6 +92,27 @@ def test_diagnose_from_terms_and_from_a_phenopacket_agree(client):
     assert ids == [d["id"] for d in by_packet.json()["diseases"]] and len(ids) == 5
 
 
+def test_similar_cases_share_findings_with_the_query(client):
+    query = {"present": ["HP:0001166", "HP:0001083"], "top": 3}  # arachnodactyly, ectopia lentis
+    response = client.post("/v1/similar", json=query)
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert data["cases"] > 1000 and len(data["similar"]) == 3
+    assert all(hit["shared"] for hit in data["similar"])
+    own = data["similar"][0]["pmid"]
+    again = client.post("/v1/similar", json={**query, "exclude_pmids": [own]}).json()
+    assert own not in {hit["pmid"] for hit in again["similar"]}
+
+
+def test_novelty_counts_the_cases_that_show_all_key_findings(client):
+    common = client.post("/v1/novelty", json={"present": ["HP:0001166", "HP:0001083"]})
+    assert common.status_code == 200, common.text
+    rare = client.post("/v1/novelty", json={"present": ["HP:0001166", "HP:0001083", "HP:0003467"]})
+    assert rare.status_code == 200
+    assert len(rare.json()["matching_cases"]) <= len(common.json()["matching_cases"])
+    assert common.json()["matching_cases"]
+
+
 def test_term_autocomplete_and_lookup(client):
     hits = client.get("/v1/terms", params={"q": "cervical instab", "limit": 3}).json()
     assert 1 <= len(hits) <= 3 and all("instability" in h["label"].lower() for h in hits)
@@ -124,6 +146,9 @@ def test_term_autocomplete_and_lookup(client):
         ("post", "/v1/analyze", {"json": {"text": "x" * 300_000}}, 413, "too_large"),
         ("post", "/v1/diagnose", {"json": {"present": ["HP:9999999"]}}, 422, None),
         ("post", "/v1/diagnose", {"json": {"present": []}}, 422, "invalid_request"),
+        ("post", "/v1/similar", {"json": {"present": ["HP:0000001x"]}}, 422, None),
+        ("post", "/v1/similar", {"json": {"excluded": ["HP:0001250"]}}, 422, "invalid_request"),
+        ("post", "/v1/novelty", {"json": {}}, 422, "invalid_request"),
         ("get", "/v1/terms/HP:9999999", {}, 404, "unknown_term"),
         ("get", "/v1/terms/seizure", {}, 422, "invalid_id"),
         ("get", "/v1/terms", {}, 422, "invalid_request"),

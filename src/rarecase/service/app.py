@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rarecase import __version__
 from rarecase.cli import Settings
+from rarecase.corpus.novelty import novelty as novelty_of
+from rarecase.corpus.similar import CaseIndex
 from rarecase.diagnose import make_ranker
 from rarecase.errors import InputError, RarecaseError, UnknownTermError
 from rarecase.ontology.ids import hpo_number
@@ -49,6 +52,7 @@ class ServiceConfig:
     cache_dir: Path | None = None
     max_body_bytes: int = MAX_BODY_BYTES
     time_limit_s: float = 30.0
+    db: str | None = None  # the case store's URL; None: the user's default store
 
     @classmethod
     def from_env(cls) -> ServiceConfig:
@@ -59,6 +63,7 @@ class ServiceConfig:
             cache_dir=Path(cache) if cache else None,
             max_body_bytes=int(os.environ.get("RARECASE_MAX_BODY_BYTES", MAX_BODY_BYTES)),
             time_limit_s=float(os.environ.get("RARECASE_TIME_LIMIT_S", 30.0)),
+            db=os.environ.get("RARECASE_DB") or None,
         )
 
 
@@ -85,6 +90,24 @@ class AnalyzeRequest(TextRequest):
     top: int = Field(10, ge=0, le=100, description="Diagnoses to rank; 0 for none.")
 
 
+class FindingsRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    present: list[str] = Field(default_factory=list, max_length=500)
+    excluded: list[str] = Field(default_factory=list, max_length=500)
+    exclude_pmids: list[str] = Field(
+        default_factory=list, max_length=100, description="Publications to leave out (PMID:1)."
+    )
+
+
+class SimilarRequest(FindingsRequest):
+    top: int = Field(10, ge=1, le=1000)
+
+
+class NoveltyRequest(FindingsRequest):
+    diseases: list[str] = Field(default_factory=list, max_length=50)
+    max_size: int = Field(3, ge=1, le=4)
+
+
 class DiagnoseRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     present: list[str] = Field(default_factory=list, max_length=500)
@@ -106,18 +129,41 @@ class _State:
         self.search = TermSearch(self.settings.kb)
         self.search.search("seizure", limit=1)  # build the index now, not on the first query
         self.ranker = make_ranker(self.settings.profiles)
+        self._index_lock = threading.Lock()
+
+    def index(self) -> CaseIndex:
+        """The similar-case index of the store, built on first use (the store is seeded with
+        the bundled corpus when new) and again when the store changed."""
+        with self._index_lock:
+            store, _ = self.settings.store(self.config.db)
+            return self.settings.case_index(store)
+
+    def checked(self, ids: list[str], what: str) -> tuple[str, ...]:
+        """Current HPO ids for ``ids`` (alt ids mapped); unknown or obsolete ones raise."""
+        kb = self.settings.kb
+        try:
+            return tuple(str(kb.term_id(kb.resolve(i, source=what)[0])) for i in ids)
+        except InputError as error:  # malformed, unknown or obsolete: the body is at fault
+            raise ServiceError(422, "invalid_id", str(error)) from None
 
 
 def create_app(config: ServiceConfig | None = None) -> FastAPI:
     """The application, for uvicorn or a test client (which runs the lifespan)."""
     config = config or ServiceConfig()
     holder: dict[str, _State] = {}
+    running = [0]  # lifespans open: a test client inside another one shares the state
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        holder["state"] = await run_in_threadpool(_State, config)
-        yield
-        holder.pop("state").settings.close()
+        if "state" not in holder:
+            holder["state"] = await run_in_threadpool(_State, config)
+        running[0] += 1
+        try:
+            yield
+        finally:
+            running[0] -= 1
+            if not running[0]:
+                holder.pop("state").settings.close()
 
     app = FastAPI(
         title="rarecase",
@@ -203,6 +249,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             else:
                 if not request.present:
                     raise ServiceError(422, "invalid_request", "present: give at least one HPO id")
+                current.checked(request.present + request.excluded, "terms")
                 case = case_from_terms(request.present, request.excluded, kb=kb, source="terms")
             differential = current.ranker.rank(case, top=request.top)
             return {
@@ -211,6 +258,49 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                 "notes": list(differential.notes),
                 "diseases": differential.to_json(),
             }
+
+        return await work(run)
+
+    @app.post("/v1/similar", tags=["cases"])
+    async def similar(request: SimilarRequest) -> dict[str, object]:
+        """The stored published cases most like these findings, with what they share and
+        what contradicts them, as `rarecase similar --format json` gives them."""
+        current = state()
+
+        def run() -> dict[str, object]:
+            present = current.checked(request.present, "present")
+            excluded = current.checked(request.excluded, "excluded")
+            if not present:
+                raise ServiceError(422, "invalid_request", "present: give at least one HPO id")
+            index = current.index()
+            hits = index.search(
+                present, excluded, top=request.top, exclude_pmids=tuple(request.exclude_pmids)
+            )
+            return {
+                "query": {"present": list(present), "excluded": list(excluded)},
+                "cases": len(index),
+                "corpus": index.name,
+                "similar": [h.to_json() for h in hits],
+            }
+
+        return await work(run)
+
+    @app.post("/v1/novelty", tags=["cases"])
+    async def novelty(request: NoveltyRequest) -> dict[str, object]:
+        """Has this combination been reported? The stored cases showing all key findings and
+        the smallest combinations none or only one shows, as `rarecase novelty` gives it."""
+        current = state()
+
+        def run() -> dict[str, object]:
+            present = current.checked(request.present, "present")
+            excluded = current.checked(request.excluded, "excluded")
+            if not (present or excluded or request.diseases):
+                raise ServiceError(422, "invalid_request", "give findings or diseases to check")
+            report = novelty_of(
+                current.index(), present, excluded, tuple(request.diseases),
+                max_size=request.max_size, exclude_pmids=tuple(request.exclude_pmids),
+            )  # fmt: skip
+            return report.to_json()
 
         return await work(run)
 
