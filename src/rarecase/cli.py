@@ -1137,6 +1137,17 @@ def serve(
         str | None,
         typer.Option("--db", envvar="RARECASE_DB", show_envvar=True, help="The case store."),
     ] = None,
+    tokens_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--tokens-file", envvar="RARECASE_TOKENS_FILE", show_envvar=True,
+            help="Bearer tokens that may write to the case store, one a line "
+            "(or RARECASE_TOKENS, comma separated); without any, the store is read-only.",
+        ),
+    ] = None,
+    closed_reads: Annotated[
+        bool, typer.Option(help="Reading the case store needs a token too.")
+    ] = False,
 ) -> None:
     """The REST API (and, as it lands, the page) on http://HOST:PORT; OpenAPI at /docs."""
     try:
@@ -1155,6 +1166,12 @@ def serve(
     os.environ["RARECASE_TIME_LIMIT_S"] = str(time_limit)
     if db is not None:
         os.environ["RARECASE_DB"] = db
+    if tokens_file is not None:
+        os.environ["RARECASE_TOKENS_FILE"] = str(tokens_file)
+    os.environ["RARECASE_OPEN_READS"] = "0" if closed_reads else "1"
+    from rarecase.service.app import ServiceConfig
+
+    ServiceConfig.from_env()  # a bad token file stops here, with one line, not in each worker
     err.print(f"rarecase: serving on http://{host}:{port} ({workers} worker(s)); Ctrl-C stops")
     uvicorn.run(
         "rarecase.service.app:app_factory", factory=True, host=host, port=port,

@@ -158,7 +158,7 @@ def corpus_list(
         term = str(settings.kb.term_id(index))
     found = store.select(pmid=pmid, disease=disease, term=term, limit=limit, offset=offset)
     if fmt is OutputFormat.JSON:
-        _emit_json([_record_json(settings, r, raw=False) for r in found])
+        _emit_json([record_json(settings, r, raw=False) for r in found])
         return
     table = Table(box=None, pad_edge=False)
     for column in ("id", "pmid", "diagnosis", "present", "excluded"):
@@ -177,7 +177,8 @@ def corpus_list(
 
 
 # ------------------------------------------------------------------------------ corpus show
-def _record_json(settings: Settings, record: Any, *, raw: bool = True) -> dict[str, Any]:
+def record_json(settings: Settings, record: Any, *, raw: bool = True) -> dict[str, Any]:
+    """A stored case as `corpus show --format json` (and the service) gives it."""
     kb = settings.kb
 
     def label(ident: str) -> str:
@@ -218,7 +219,7 @@ def corpus_show(
         raise InputError(
             case_id, f"no such case in {store.url}", "see rarecase corpus list (--pmid, --disease)"
         )
-    data = _record_json(settings, record)
+    data = record_json(settings, record)
     if fmt is ShowFormat.RAW:
         _emit_json(data.get("record", {}))
         return

@@ -11,7 +11,10 @@ from fastapi.testclient import TestClient
 
 from rarecase.phenopacket import check_v2_schema
 from rarecase.service import ServiceConfig, create_app
+from rarecase.service.auth import Tokens
 
+TOKEN = "test-token-" + "z" * 20
+WRITER = {"Authorization": f"Bearer {TOKEN}"}
 EXAMPLE = Path(__file__).parents[2] / "examples" / "pasted_case_report.txt"
 CASE = (
     "A 54-year-old woman presented with neck pain and atlantoaxial instability. "
@@ -23,7 +26,9 @@ CASE = (
 def client(request: pytest.FixtureRequest, hpo, tmp_path_factory):
     cache = request.config.cache.mkdir("rarecase-kb")
     db = str(tmp_path_factory.mktemp("store") / "cases.sqlite")  # seeded on first use
-    app = create_app(ServiceConfig(cache_dir=cache, max_body_bytes=200_000, db=db))
+    app = create_app(
+        ServiceConfig(cache_dir=cache, max_body_bytes=200_000, db=db, tokens=Tokens([TOKEN]))
+    )
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
 
@@ -167,3 +172,57 @@ def test_the_openapi_schema_lists_the_versioned_paths(client):
     assert {"/v1/analyze", "/v1/annotate", "/v1/diagnose", "/v1/terms", "/v1/terms/{term_id}",
             "/healthz"} <= set(paths)  # fmt: skip
     assert "multipart/form-data" in paths["/v1/analyze"]["post"]["requestBody"]["content"]
+
+
+NEW_CASE = {
+    "id": "service-test-1",
+    "subject": {"id": "p1", "sex": "FEMALE"},
+    "phenotypicFeatures": [{"type": {"id": "HP:0003467"}}, {"type": {"id": "HP:0003761"}}],
+    "metaData": {
+        "phenopacketSchemaVersion": "2.0",
+        "externalReferences": [{"id": "PMID:99999991"}],
+    },
+}
+
+
+def test_writing_to_the_store_needs_a_token_and_reads_are_open(client):
+    assert client.post("/v1/cases", json=NEW_CASE).status_code == 401
+    bad = client.post("/v1/cases", json=NEW_CASE, headers={"Authorization": "Bearer nope"})
+    assert bad.status_code == 401 and error_of(bad)[0] == "unauthorized"
+    added = client.post("/v1/cases", json=NEW_CASE, headers=WRITER)
+    assert added.status_code == 201, added.text
+    shown = client.get("/v1/cases/service-test-1")
+    assert shown.status_code == 200
+    assert {t["id"] for t in shown.json()["present"]} == {"HP:0003467", "HP:0003761"}
+    listed = client.get("/v1/cases", params={"pmid": "PMID:99999991"}).json()
+    assert [c["id"] for c in listed["cases"]] == ["service-test-1"] and listed["total"] > 1000
+    # the similar-case index sees the new case
+    hits = client.post("/v1/similar", json={"present": ["HP:0003467", "HP:0003761"], "top": 1})
+    assert hits.json()["similar"][0]["id"] == "service-test-1"
+    assert client.delete("/v1/cases/service-test-1").status_code == 401
+    assert client.delete("/v1/cases/service-test-1", headers=WRITER).json() == {"removed": 1}
+    assert client.get("/v1/cases/service-test-1").status_code == 404
+    assert client.delete("/v1/cases/service-test-1", headers=WRITER).status_code == 404
+
+
+def test_a_rejected_case_writes_nothing(client):
+    broken = [NEW_CASE, {"id": "x", "phenotypicFeatures": [{"type": {"id": "HP:9999999"}}]}]
+    response = client.post("/v1/cases", json=broken, headers=WRITER)
+    assert response.status_code == 422 and "nothing was written" in error_of(response)[1]
+    assert client.get("/v1/cases/service-test-1").status_code == 404
+    garbage = client.post("/v1/cases", content=b"{oops", headers=WRITER)
+    assert garbage.status_code == 422
+
+
+def test_without_tokens_the_store_is_read_only_and_reads_can_be_closed(
+    request: pytest.FixtureRequest, tmp_path
+):
+    cache = request.config.cache.mkdir("rarecase-kb")
+    db = str(tmp_path / "cases.sqlite")
+    with TestClient(create_app(ServiceConfig(cache_dir=cache, db=db))) as open_client:
+        refused = open_client.post("/v1/cases", json=NEW_CASE, headers=WRITER)
+        assert refused.status_code == 403 and error_of(refused)[0] == "forbidden"
+    closed = ServiceConfig(cache_dir=cache, db=db, tokens=Tokens([TOKEN]), open_reads=False)
+    with TestClient(create_app(closed)) as closed_client:
+        assert closed_client.get("/v1/cases").status_code == 401
+        assert closed_client.get("/v1/cases", headers=WRITER).status_code == 200

@@ -135,6 +135,11 @@ class CaseReader:
                 else:
                     self._read_json(data, where)
 
+    def read_json(self, data: bytes, where: str) -> None:
+        """Cases from JSON bytes that came from no file (a request body): one phenopacket or
+        compact record, or a list of them; what cannot be read is rejected, not raised."""
+        self._read_json(data, where)
+
     def _read_json(self, data: bytes, where: str) -> None:
         doc = _parse_json(_gunzip(data, where), where)
         if isinstance(doc, Rejection):

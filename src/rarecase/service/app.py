@@ -15,7 +15,7 @@ import os
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -29,8 +29,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rarecase import __version__
 from rarecase.cli import Settings
+from rarecase.cli_corpus import record_json
+from rarecase.corpus.ingest import CaseReader
 from rarecase.corpus.novelty import novelty as novelty_of
 from rarecase.corpus.similar import CaseIndex
+from rarecase.corpus.store import CaseStore
 from rarecase.diagnose import make_ranker
 from rarecase.errors import InputError, RarecaseError, UnknownTermError
 from rarecase.ontology.ids import hpo_number
@@ -39,6 +42,7 @@ from rarecase.phenopacket.json_io import case_from_dict
 from rarecase.phenopacket.terms import case_from_terms
 from rarecase.pipeline import AnnotatedDocument, analysis_of, annotate
 from rarecase.recognize.recognizer import Recognizer
+from rarecase.service.auth import Tokens
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
 T = TypeVar("T")
@@ -53,6 +57,8 @@ class ServiceConfig:
     max_body_bytes: int = MAX_BODY_BYTES
     time_limit_s: float = 30.0
     db: str | None = None  # the case store's URL; None: the user's default store
+    tokens: Tokens = field(default_factory=Tokens)  # who may write to the store; none: nobody
+    open_reads: bool = True  # whether reading the store needs a token too
 
     @classmethod
     def from_env(cls) -> ServiceConfig:
@@ -64,6 +70,13 @@ class ServiceConfig:
             max_body_bytes=int(os.environ.get("RARECASE_MAX_BODY_BYTES", MAX_BODY_BYTES)),
             time_limit_s=float(os.environ.get("RARECASE_TIME_LIMIT_S", 30.0)),
             db=os.environ.get("RARECASE_DB") or None,
+            tokens=Tokens.read(
+                Path(os.environ["RARECASE_TOKENS_FILE"])
+                if os.environ.get("RARECASE_TOKENS_FILE")
+                else None,
+                os.environ.get("RARECASE_TOKENS"),
+            ),
+            open_reads=os.environ.get("RARECASE_OPEN_READS", "1") not in ("0", "false", "no"),
         )
 
 
@@ -137,6 +150,12 @@ class _State:
         with self._index_lock:
             store, _ = self.settings.store(self.config.db)
             return self.settings.case_index(store)
+
+    def with_store(self, function: Callable[[CaseStore], T]) -> T:
+        """``function`` on the case store, one request at a time (one connection)."""
+        with self._index_lock:
+            store, _ = self.settings.store(self.config.db)
+            return function(store)
 
     def checked(self, ids: list[str], what: str) -> tuple[str, ...]:
         """Current HPO ids for ``ids`` (alt ids mapped); unknown or obsolete ones raise."""
@@ -303,6 +322,91 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             return report.to_json()
 
         return await work(run)
+
+    def authorize(request: Request, *, write: bool) -> None:
+        if not write and config.open_reads:
+            return
+        if not config.tokens:
+            raise ServiceError(
+                403, "forbidden", "this service takes no writes: it was started without tokens"
+            )
+        if not config.tokens.accepts(request.headers.get("authorization")):
+            raise ServiceError(401, "unauthorized", "give 'Authorization: Bearer <token>'")
+
+    @app.get("/v1/cases", tags=["case store"])
+    async def list_cases(
+        request: Request,
+        pmid: Annotated[str | None, Query(max_length=40)] = None,
+        disease: Annotated[str | None, Query(max_length=40)] = None,
+        term: Annotated[str | None, Query(max_length=40)] = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, object]:
+        """Stored cases in id order, filtered by PMID, diagnosis id or HPO id (present)."""
+        authorize(request, write=False)
+        current = state()
+
+        def run() -> dict[str, object]:
+            def read(store: CaseStore) -> dict[str, object]:
+                found = store.select(
+                    pmid=pmid, disease=disease, term=term, limit=limit, offset=offset
+                )
+                return {
+                    "total": store.count(),
+                    "cases": [record_json(current.settings, r, raw=False) for r in found],
+                }
+
+            return current.with_store(read)
+
+        return await work(run)
+
+    @app.get("/v1/cases/{case_id}", tags=["case store"])
+    async def get_case(request: Request, case_id: str) -> dict[str, Any]:
+        """One stored case with the record it was read from."""
+        authorize(request, write=False)
+        current = state()
+        record = await work(lambda: current.with_store(lambda store: store.get(case_id)))
+        if record is None:
+            raise ServiceError(404, "unknown_case", f"{case_id}: no such case in the store")
+        return record_json(current.settings, record)
+
+    @app.post("/v1/cases", tags=["case store"], status_code=201)
+    async def add_cases(request: Request) -> dict[str, Any]:
+        """Add a phenopacket (v1 or v2 JSON), a compact case, or a list of them, in one
+        transaction: if any is rejected, nothing is written (422 with the reasons)."""
+        authorize(request, write=True)
+        raw = await request.body()
+        current = state()
+
+        def run() -> dict[str, Any]:
+            reader = CaseReader(current.settings.kb)
+            reader.read_json(raw, "request body")
+            if not reader.records and not reader.rejected:
+                raise ServiceError(422, "invalid_request", "request body: holds no case")
+            report = current.with_store(
+                lambda store: store.add(
+                    reader.records, rejected=reader.rejected, notes=reader.notes(), strict=True
+                )
+            )
+            if report.rejected:
+                raise ServiceError(
+                    422, "rejected",
+                    "; ".join(f"{r.where}: {r.reason}" for r in report.rejected[:5])
+                    + " (nothing was written)",
+                )  # fmt: skip
+            return report.to_json()
+
+        return await work(run)
+
+    @app.delete("/v1/cases/{case_id}", tags=["case store"])
+    async def delete_case(request: Request, case_id: str) -> dict[str, int]:
+        """Remove one stored case."""
+        authorize(request, write=True)
+        current = state()
+        removed = await work(lambda: current.with_store(lambda store: store.remove([case_id])))
+        if not removed:
+            raise ServiceError(404, "unknown_case", f"{case_id}: no such case in the store")
+        return {"removed": removed}
 
     @app.get("/v1/terms", tags=["ontology"])
     async def terms(
