@@ -21,7 +21,8 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -45,6 +46,7 @@ from rarecase.recognize.recognizer import Recognizer
 from rarecase.service.auth import Tokens
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
+STATIC = Path(__file__).parent / "static"
 T = TypeVar("T")
 
 
@@ -207,6 +209,13 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
 
     _install_error_handlers(app)
 
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> FileResponse:
+        """The page: plain HTML, CSS and JavaScript from the package, nothing from a CDN."""
+        return FileResponse(STATIC / "index.html")
+
     @app.get("/healthz", tags=["service"])
     async def healthz() -> dict[str, str]:
         """Whether the service is up, and which knowledge it answers from."""
@@ -319,7 +328,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                 current.index(), present, excluded, tuple(request.diseases),
                 max_size=request.max_size, exclude_pmids=tuple(request.exclude_pmids),
             )  # fmt: skip
-            return report.to_json()
+            return {**report.to_json(), "statement": report.to_text()}
 
         return await work(run)
 

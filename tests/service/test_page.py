@@ -1,0 +1,121 @@
+"""The page in real headless Chromium (Debian `chromium`, driven by Playwright), against a
+real `rarecase serve` on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+httpx = pytest.importorskip("httpx2")
+
+from rarecase.phenopacket import check_v2_schema  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+EXAMPLE = Path(__file__).parents[2] / "examples" / "pasted_case_report.txt"
+
+
+@pytest.fixture(scope="module")
+def base_url(request: pytest.FixtureRequest, hpo, tmp_path_factory) -> Iterator[str]:
+    cache = request.config.cache.mkdir("rarecase-kb")
+    folder = tmp_path_factory.mktemp("serve")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    log = (folder / "server.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "rarecase", "--cache-dir", str(cache), "serve",
+         "--port", str(port), "--db", str(folder / "cases.sqlite")],
+        stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert server.poll() is None, (folder / "server.log").read_text()
+            assert time.monotonic() < deadline, "the server did not come up"
+            time.sleep(0.3)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("RARECASE_REQUIRE_CHROMIUM"):
+            pytest.fail(f"{CHROMIUM} is missing and RARECASE_REQUIRE_CHROMIUM is set")
+        pytest.skip("Debian chromium is not installed (.ci/run installs it)")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield chromium
+        chromium.close()
+
+
+def test_paste_see_highlights_exclude_a_term_and_download(base_url, browser, tmp_path):
+    page = browser.new_page(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    page.goto(base_url)
+    page.fill("#case-text", EXAMPLE.read_text())
+    page.click("#analyze")
+    page.wait_for_selector("#differential li")
+    # highlights by status and subject, each with its term and cue on hover
+    assert page.locator("#document .patient-present").count() >= 4
+    assert page.locator("#document .patient-excluded").count() >= 3
+    assert page.locator("#document .family").count() >= 1
+    fever = page.locator("#document .patient-excluded", has_text="fever").first
+    assert "HP:0001945" in (fever.get_attribute("title") or "")
+    assert "cue" in (fever.get_attribute("title") or "")
+    assert page.locator("#similar li a[href*='pubmed.ncbi.nlm.nih.gov']").count() >= 1
+    assert page.locator("#novelty").inner_text().strip()
+    before = page.locator("#differential").inner_text()
+    # exclude the most specific finding: the differential changes
+    row = page.locator("#features li[data-id='HP:0003467']")
+    row.locator("button.flip").click()
+    page.wait_for_function(
+        "before => document.querySelector('#differential').innerText !== before", arg=before
+    )
+    assert "(excluded)" in row.inner_text()
+    with page.expect_download() as info:
+        page.click("#download")
+    path = tmp_path / "case.json"
+    info.value.save_as(path)
+    packet = json.loads(path.read_text())
+    check_v2_schema(packet)
+    excluded = {f["type"]["id"] for f in packet["phenotypicFeatures"] if f.get("excluded")}
+    assert "HP:0003467" in excluded
+    page.close()
+
+
+def test_add_a_term_by_autocomplete_and_bad_input_is_said(base_url, browser):
+    page = browser.new_page(viewport={"width": 768, "height": 1024})  # a tablet
+    page.goto(base_url)
+    page.click("#analyze")  # nothing pasted
+    assert "Paste a case report" in page.locator("#message").inner_text()
+    page.fill("#case-text", "She had ataxia.")
+    page.click("#analyze")
+    page.wait_for_selector("#features li[data-id='HP:0001251']")
+    page.fill("#add-term", "HP:0001250")
+    page.press("#add-term", "Enter")
+    page.wait_for_selector("#features li[data-id='HP:0001250']")
+    page.locator("#features li[data-id='HP:0001251'] button.remove").click()
+    page.wait_for_function("!document.querySelector(`#features li[data-id='HP:0001251']`)")
+    page.set_input_files("#case-file", files=[{"name": "x.bin", "mimeType":
+                        "application/octet-stream", "buffer": b"\x00\x01\x02" * 40}])  # fmt: skip
+    page.click("#analyze")
+    page.wait_for_function("document.querySelector('#message').innerText.includes('x.bin')")
+    page.close()
