@@ -12,9 +12,7 @@ CPU from the workers: the figures are a floor. Goal (issue 7): p99 < 100 ms.
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -23,13 +21,9 @@ from pathlib import Path
 
 import httpx2 as httpx
 
+from rarecase.service.launch import running_server
+
 EXAMPLE = Path(__file__).parents[1] / "examples" / "pasted_case_report.txt"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def main() -> None:
@@ -41,26 +35,10 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=10)
     args = parser.parse_args()
     text = EXAMPLE.read_text()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
-        log = (Path(tmp) / "server.log").open("wb")
-        server = subprocess.Popen(
-            [sys.executable, "-m", "rarecase", "serve", "--port", str(port),
-             "--workers", str(args.workers), "--db", str(Path(tmp) / "cases.sqlite")],
-            stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            started = time.monotonic()
-            while True:
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if server.poll() is not None or time.monotonic() - started > 120:
-                    sys.exit("the server did not start: " + (Path(tmp) / "server.log").read_text())
-                time.sleep(0.2)
+        options = ["--workers", str(args.workers), "--db", str(Path(tmp) / "cases.sqlite")]
+        started = time.monotonic()
+        with running_server(options, Path(tmp) / "server.log") as base:
             print(f"server up in {time.monotonic() - started:.1f} s ({args.workers} workers)")
             body = {"text": text, "top": args.top}
             latencies: list[float] = []
@@ -101,10 +79,6 @@ def main() -> None:
             for thread in threads:
                 thread.join()
             wall = time.perf_counter() - began
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-            log.close()
     if not latencies:
         sys.exit("no request succeeded")
     ordered = sorted(latencies)

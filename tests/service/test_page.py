@@ -5,19 +5,14 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-httpx = pytest.importorskip("httpx2")
-
 from rarecase.phenopacket import check_v2_schema  # noqa: E402
+from rarecase.service.launch import running_server  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 EXAMPLE = Path(__file__).parents[2] / "examples" / "pasted_case_report.txt"
@@ -27,32 +22,9 @@ EXAMPLE = Path(__file__).parents[2] / "examples" / "pasted_case_report.txt"
 def base_url(request: pytest.FixtureRequest, hpo, tmp_path_factory) -> Iterator[str]:
     cache = request.config.cache.mkdir("rarecase-kb")
     folder = tmp_path_factory.mktemp("serve")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    log = (folder / "server.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "rarecase", "--cache-dir", str(cache), "serve",
-         "--port", str(port), "--db", str(folder / "cases.sqlite")],
-        stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None, (folder / "server.log").read_text()
-            assert time.monotonic() < deadline, "the server did not come up"
-            time.sleep(0.3)
+    options = ["--db", str(folder / "cases.sqlite")]
+    with running_server(options, folder / "server.log", cli=["--cache-dir", str(cache)]) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
 
 
 @pytest.fixture(scope="module")
