@@ -53,6 +53,11 @@ def test_paste_see_highlights_exclude_a_term_and_download(base_url, browser, tmp
     assert "HP:0001945" in (fever.get_attribute("title") or "")
     assert "cue" in (fever.get_attribute("title") or "")
     assert page.locator("#similar li a[href*='pubmed.ncbi.nlm.nih.gov']").count() >= 1
+    # the patient's facts and actions, with the words they were read from
+    patient = page.locator("#patient").inner_text()
+    assert "p54y" in patient and "female" in patient and "54-year-old woman" in patient
+    actions = page.locator("#actions").inner_text()
+    assert "MAXO:0000448" in actions and "at P54Y" in actions
     assert page.locator("#novelty").inner_text().strip()
     before = page.locator("#differential").inner_text()
     # exclude the most specific finding: the differential changes
@@ -78,9 +83,14 @@ def test_add_a_term_by_autocomplete_and_bad_input_is_said(base_url, browser):
     page.goto(base_url)
     page.click("#analyze")  # nothing pasted
     assert "Paste a case report" in page.locator("#message").inner_text()
-    page.fill("#case-text", "She had ataxia.")
+    page.fill(
+        "#case-text",
+        "She had ataxia. Recurrence follows excision in up to a third of patients [2].",
+    )
     page.click("#analyze")
     page.wait_for_selector("#features li[data-id='HP:0001251']")
+    claim = page.locator("#claims").inner_text()
+    assert "33.3 %" in claim and "recurrence" in claim
     page.fill("#add-term", "HP:0001250")
     page.press("#add-term", "Enter")
     page.wait_for_selector("#features li[data-id='HP:0001250']")

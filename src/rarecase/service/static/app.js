@@ -51,6 +51,54 @@ function showDocument(analysis) {
   holder.append(text.slice(at));
 }
 
+function item(text) {
+  const li = document.createElement("li");
+  li.textContent = text;
+  return li;
+}
+
+function showPatient(analysis) {
+  const facts = analysis.patient || {};
+  const list = $("patient");
+  list.replaceChildren();
+  const said = [["age", facts.age], ["sex", facts.sex], ["onset", facts.onset],
+                ["follow-up", facts.follow_up]];
+  for (const [name, fact] of said) {
+    if (!fact) continue;
+    const term = document.createElement("dt");
+    term.textContent = name;
+    const value = document.createElement("dd");
+    value.textContent = `${String(fact.value).toLowerCase()} (“${fact.text}”)`;
+    list.append(term, value);
+  }
+  for (const outcome of facts.outcomes || []) {
+    const term = document.createElement("dt");
+    term.textContent = "outcome";
+    const value = document.createElement("dd");
+    value.textContent = `${outcome.kind.replace("_", " ")}${outcome.time ? " at " + outcome.time : ""} (“${outcome.text}”)`;
+    list.append(term, value);
+  }
+  const actions = $("actions");
+  actions.replaceChildren();
+  for (const m of analysis.mentions) {
+    if (m.kind !== "action" || m.nested || m.subject !== "patient" || m.status !== "present") continue;
+    const details = [m.body_site && "on " + m.body_site.label, m.laterality && m.laterality.label.toLowerCase(),
+                     m.performed && "at " + m.performed.age, m.response && m.response.label.toLowerCase()]
+      .filter(Boolean).join(", ");
+    actions.append(item(`${m.id} ${m.label} (“${m.text}”)${details ? " — " + details : ""}`));
+  }
+  if (!actions.children.length) actions.append(item("none found"));
+  const claims = $("claims");
+  claims.replaceChildren();
+  for (const c of analysis.claims || []) {
+    const figures = c.quantities.map((q) => `${q.value}${q.unit ? " " + q.unit : ""}`);
+    const about = [...figures, c.outcome, c.population].filter(Boolean).join(", ");
+    const cited = c.markers.flatMap((k) => k.references).join("; ");
+    claims.append(item(`${c.text.trim()}${about ? " — " + about : ""}${cited ? " — cites: " + cited : ""}`));
+  }
+  if (!claims.children.length) claims.append(item("none found"));
+}
+
 function showFeatures() {
   const list = $("features");
   list.replaceChildren();
@@ -172,6 +220,7 @@ async function analyze(event) {
     state.features = (analysis.phenopacket.phenotypicFeatures || []).map((f) => ({
       id: f.type.id, label: f.type.label, excluded: Boolean(f.excluded) }));
     showDocument(analysis);
+    showPatient(analysis);
     $("results").hidden = false;
     await changed();
   } catch (error) { say(error.message); }
