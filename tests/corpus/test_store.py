@@ -197,3 +197,11 @@ def test_a_bare_path_is_a_sqlite_file(tmp_path: Path):
 )
 def test_origin_of(source: str, origin: str):
     assert origin_of(source) == origin
+
+
+def test_a_page_bound_past_a_database_integer_is_an_input_error(store: CaseStore):
+    with pytest.raises(InputError, match="offset"):
+        store.select(offset=2**63)
+    with pytest.raises(InputError, match="limit"):
+        store.select(limit=-1)
+    assert store.select(offset=10**12) == []

@@ -226,3 +226,8 @@ def test_without_tokens_the_store_is_read_only_and_reads_can_be_closed(
     with TestClient(create_app(closed)) as closed_client:
         assert closed_client.get("/v1/cases").status_code == 401
         assert closed_client.get("/v1/cases", headers=WRITER).status_code == 200
+
+
+def test_an_offset_past_what_a_database_can_hold_is_refused(client):
+    response = client.get("/v1/cases", params={"offset": 2**63})
+    assert response.status_code == 422 and error_of(response)[0] == "invalid_request"

@@ -44,8 +44,11 @@ from rarecase.errors import InputError, RarecaseError
 DB_ENV: Final = "RARECASE_DB"
 #: Rows per INSERT statement batch (executemany); keeps memory flat on a million-case ingest.
 CHUNK: Final = 2000
+#: Largest limit or offset of a listing (SQL integers are 64-bit; found by schemathesis).
+MAX_PAGE_BOUND: Final = 10**12
 
 _T = TypeVar("_T")
+
 
 
 class StoreError(RarecaseError):
@@ -380,6 +383,10 @@ class CaseStore:
                     )
                 )
             )
+        for name, value in (("limit", limit), ("offset", offset)):
+            # SQL integers are 64-bit: a larger page bound is an input error, not a crash
+            if value is not None and not 0 <= value <= MAX_PAGE_BOUND:
+                raise InputError(name, f"{value} is outside 0-{MAX_PAGE_BOUND:,}")
         if limit is not None:
             query = query.limit(limit)
         if offset:

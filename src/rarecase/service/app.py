@@ -349,7 +349,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         disease: Annotated[str | None, Query(max_length=40)] = None,
         term: Annotated[str | None, Query(max_length=40)] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
     ) -> dict[str, object]:
         """Stored cases in id order, filtered by PMID, diagnosis id or HPO id (present)."""
         authorize(request, write=False)
