@@ -101,3 +101,30 @@ def test_add_a_term_by_autocomplete_and_bad_input_is_said(base_url, browser):
     page.click("#analyze")
     page.wait_for_function("document.querySelector('#message').innerText.includes('x.bin')")
     page.close()
+
+
+def test_the_page_works_from_the_keyboard_alone(base_url, browser):
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    page.goto(base_url)
+    page.keyboard.press("Tab")  # the first control is the text box
+    assert page.evaluate("document.activeElement.id") == "case-text"
+    page.keyboard.type("A 30-year-old man had seizures. He had no fever.")
+    page.keyboard.press("Tab")  # the file input
+    page.keyboard.press("Tab")  # the Analyze button
+    assert page.evaluate("document.activeElement.id") == "analyze"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#features li[data-id='HP:0001250']")
+    # every mention can be reached with Tab and says what it is
+    page.focus("#document .m")
+    label = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert "HP:0001250" in label and "patient, present" in label
+    page.keyboard.press("Tab")
+    label = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert "HP:0001945" in label and "excluded" in label
+    # flip a phenotype with the keyboard
+    page.focus("#features li[data-id='HP:0001250'] button.flip")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.querySelector(`#features li[data-id='HP:0001250']`).className === 'excluded'"
+    )
+    page.close()
