@@ -15,13 +15,11 @@ from __future__ import annotations
 import gzip
 import re
 import sys
-import tempfile
 from pathlib import Path
 
-from rarecase.ontology.obo import read_obo
+from make_maxo_actions import clean, read_maxo  # the same release, read the same way
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE = ROOT.parent / "shared" / "data" / "maxo" / "maxo.obo.gz"
 TARGET = ROOT / "src" / "rarecase" / "recognize" / "data" / "body_sites.tsv.gz"
 HEADER = (
     "# UBERON anatomy terms as bundled in the Medical Action Ontology (MAxO), Monarch Initiative;\n"
@@ -56,16 +54,8 @@ _SITE_PHRASE = re.compile(
 )
 
 
-def clean(text: str) -> str:
-    return " ".join(text.replace("\t", " ").replace("|", "/").split())
-
-
 def main() -> None:
-    source = Path(sys.argv[1]) if len(sys.argv) > 1 else SOURCE
-    with tempfile.TemporaryDirectory() as folder:
-        plain = Path(folder) / "maxo.obo"
-        plain.write_bytes(gzip.decompress(source.read_bytes()))
-        document = read_obo(plain)
+    document = read_maxo(sys.argv)
     sites: dict[str, tuple[str, set[str]]] = {}
     by_name: dict[str, str] = {}
     for term in document.terms:

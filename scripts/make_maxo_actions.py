@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from rarecase.ontology.obo import read_obo
+from rarecase.ontology.obo import OboDocument, read_obo
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT.parent / "shared" / "data" / "maxo" / "maxo.obo.gz"
@@ -31,12 +31,18 @@ def clean(text: str) -> str:
     return " ".join(text.replace("\t", " ").replace("|", "/").split())
 
 
-def main() -> None:
-    source = Path(sys.argv[1]) if len(sys.argv) > 1 else SOURCE
+def read_maxo(argv: list[str]) -> OboDocument:
+    """The MAxO release named on the command line, else the development copy (gzipped OBO;
+    the OBO reader takes a plain file)."""
+    source = Path(argv[1]) if len(argv) > 1 else SOURCE
     with tempfile.TemporaryDirectory() as folder:
         plain = Path(folder) / "maxo.obo"
         plain.write_bytes(gzip.decompress(source.read_bytes()))
-        document = read_obo(plain)
+        return read_obo(plain)
+
+
+def main() -> None:
+    document = read_maxo(sys.argv)
     rows = []
     for term in document.terms:
         if not term.id.startswith("MAXO:") or term.is_obsolete or not term.name:

@@ -13,7 +13,7 @@ import asyncio
 import json
 import os
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -277,8 +277,10 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             else:
                 if not request.present:
                     raise ServiceError(422, "invalid_request", "present: give at least one HPO id")
-                current.checked(request.present + request.excluded, "terms")
-                case = case_from_terms(request.present, request.excluded, kb=kb, source="terms")
+                try:
+                    case = case_from_terms(request.present, request.excluded, kb=kb, source="terms")
+                except InputError as error:  # a malformed, unknown or obsolete id in the body
+                    raise ServiceError(422, "invalid_id", str(error)) from None
             differential = current.ranker.rank(case, top=request.top)
             return {
                 "model": differential.model,
@@ -513,10 +515,7 @@ async def _read_input(
     try:
         parsed = model.model_validate(data)
     except ValidationError as error:
-        problems = [
-            f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in error.errors()
-        ]
-        raise ServiceError(422, "invalid_request", "; ".join(problems[:5])) from None
+        raise ServiceError(422, "invalid_request", _problems(error.errors())) from None
     limit = parsed.top if isinstance(parsed, AnalyzeRequest) else 0
     return (parsed.text, parsed.name), limit
 
@@ -527,6 +526,15 @@ def _top(value: str | None) -> int:
     if not value.isdigit() or int(value) > 100:
         raise ServiceError(422, "invalid_request", f"top: {value!r} is not a whole number 0-100")
     return int(value)
+
+
+def _problems(errors: Sequence[Any]) -> str:
+    """Pydantic's validation errors as one line: "top: Input should be … ; text: …"."""
+    said = [
+        f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body') or 'body'}: {e['msg']}"
+        for e in errors
+    ]
+    return "; ".join(said[:5])
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -544,11 +552,9 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, error: RequestValidationError) -> JSONResponse:
-        problems = [
-            f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body') or 'body'}: {e['msg']}"
-            for e in error.errors()
-        ]
-        return JSONResponse(error_body("invalid_request", "; ".join(problems[:5])), status_code=422)
+        return JSONResponse(
+            error_body("invalid_request", _problems(error.errors())), status_code=422
+        )
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, error: HTTPException) -> JSONResponse:
