@@ -2,7 +2,7 @@
 ``POST /v1/analyze`` on the example abstract, served by `rarecase serve` with 2 workers.
 
     .venv/bin/python benchmarks/bench_service.py [--requests 400] [--seconds 60]
-        [--concurrency 2] [--workers 2] [--top 10]
+        [--concurrency 2] [--workers 2] [--top 10] [--similar 5]
 
 Bounded both ways: it stops after ``--requests`` timed requests or ``--seconds``, whichever
 comes first. The client runs on the same machine as the server, so on a 2-core machine it takes
@@ -33,6 +33,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--top", type=int, default=10)
+    parser.add_argument("--similar", type=int, default=5, help="similar cases (and novelty)")
     args = parser.parse_args()
     text = EXAMPLE.read_text()
     with tempfile.TemporaryDirectory() as tmp:
@@ -40,7 +41,7 @@ def main() -> None:
         started = time.monotonic()
         with running_server(options, Path(tmp) / "server.log") as base:
             print(f"server up in {time.monotonic() - started:.1f} s ({args.workers} workers)")
-            body = {"text": text, "top": args.top}
+            body = {"text": text, "top": args.top, "similar": args.similar}
             latencies: list[float] = []
             failures = [0]
             lock = threading.Lock()
@@ -59,6 +60,7 @@ def main() -> None:
                                 latencies.append(spent)
                             else:
                                 failures[0] += 1
+                                print(f"failed: {response.status_code} {response.text[:300]}")
 
             # warm up every worker (the first requests build caches), then measure
             stop_at[0] = time.monotonic() + 30
@@ -84,6 +86,7 @@ def main() -> None:
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
     print(f"POST /v1/analyze, example abstract ({len(text):,} characters), top {args.top}, "
+          f"similar {args.similar}, "
           f"{args.concurrency} concurrent clients")  # fmt: skip
     print("| requests | failures | requests/s | p50 | p90 | p99 | max | goal |")
     print("|---|---|---|---|---|---|---|---|")

@@ -48,3 +48,18 @@ def test_obsolete_error_carries_its_replacement():
         "x", "obsolete", term_id="HP:1", replacement="HP:2", consider=("HP:3",)
     )
     assert (error.term_id, error.replacement, error.consider) == ("HP:1", "HP:2", ("HP:3",))
+
+
+def test_errors_survive_pickling_between_processes():
+    import pickle
+
+    from rarecase.corpus.store import StoreError
+
+    for error in (
+        ObsoleteTermError("x", "obsolete", "use HP:2", term_id="HP:1", replacement="HP:2"),
+        StoreError("sqlite:///c.sqlite", "locked"),
+        InputError("a.txt", "is empty"),
+    ):
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is type(error) and str(back) == str(error)
+        assert back.__dict__ == error.__dict__

@@ -39,6 +39,18 @@ class RarecaseError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Errors cross process boundaries (Dask workers, process pools); the default pickling
+        # would call __init__ with the message alone and fail.
+        return _rebuilt, (type(self), dict(self.__dict__))
+
+
+def _rebuilt(kind: type[RarecaseError], state: dict[str, object]) -> RarecaseError:
+    error = kind.__new__(kind)
+    error.__dict__.update(state)
+    Exception.__init__(error, error.message)
+    return error
+
 
 class InputError(RarecaseError, ValueError):
     """Something the user gave us (a file, an id, an option) is wrong."""

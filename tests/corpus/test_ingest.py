@@ -202,6 +202,37 @@ def test_the_bundled_corpus_seeds_a_new_store_once(hpo: KnowledgeBase, store_url
         assert seeded is None and store.count() == 0  # an emptied store stays empty
 
 
+def _open_and_count(url: str, cache: str, start: float) -> tuple[bool, int]:
+    """In a process of its own: wait for the common start, open (and maybe seed) the store."""
+    import time
+
+    from rarecase.ontology import load
+
+    kb = load(cache_dir=cache)
+    time.sleep(max(0.0, start - time.time()))
+    store, seeded = open_store(url, kb)
+    with store:
+        return seeded is not None, store.count()
+
+
+def test_processes_opening_one_new_store_together_seed_it_once(
+    request: pytest.FixtureRequest, hpo: KnowledgeBase, store_url: str
+):
+    import multiprocessing
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    cache = str(request.config.cache.mkdir("rarecase-kb"))
+    start = time.time() + 4  # all processes up and their knowledge loaded by then
+    with ProcessPoolExecutor(4, mp_context=multiprocessing.get_context("spawn")) as pool:
+        outcomes = list(pool.map(_open_and_count, [store_url] * 4, [cache] * 4, [start] * 4))
+    assert sorted(seeded for seeded, _ in outcomes) == [False, False, False, True]
+    [count] = {count for _, count in outcomes}
+    assert count > 8000
+    with CaseStore.open(store_url) as store:
+        assert store.count() == count
+
+
 def test_a_store_first_opened_without_the_bundled_corpus_never_gets_it(
     hpo: KnowledgeBase, tmp_path: Path
 ):

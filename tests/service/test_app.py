@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,14 @@ CASE = (
 
 
 @pytest.fixture(scope="module")
-def client(request: pytest.FixtureRequest, hpo, tmp_path_factory):
+def store_db(tmp_path_factory) -> str:
+    return str(tmp_path_factory.mktemp("store") / "cases.sqlite")  # seeded on first use
+
+
+@pytest.fixture(scope="module")
+def client(request: pytest.FixtureRequest, hpo, store_db):
     cache = request.config.cache.mkdir("rarecase-kb")
-    db = str(tmp_path_factory.mktemp("store") / "cases.sqlite")  # seeded on first use
+    db = store_db
     app = create_app(
         ServiceConfig(cache_dir=cache, max_body_bytes=200_000, db=db, tokens=Tokens([TOKEN]))
     )
@@ -231,3 +237,45 @@ def test_without_tokens_the_store_is_read_only_and_reads_can_be_closed(
 def test_an_offset_past_what_a_database_can_hold_is_refused(client):
     response = client.get("/v1/cases", params={"offset": 2**63})
     assert response.status_code == 422 and error_of(response)[0] == "invalid_request"
+
+
+def test_analyze_json_is_the_cli_json_with_similar_cases_and_novelty(
+    client, store_db, request, tmp_path, capsys
+):
+    from rarecase.cli import run
+
+    path = tmp_path / "case.txt"
+    path.write_text(EXAMPLE.read_text())
+    with path.open("rb") as handle:
+        response = client.post(
+            "/v1/analyze",
+            files={"file": ("case.txt", handle, "text/plain")},
+            data={"top": "3", "similar": "4"},
+        )
+    assert response.status_code == 200
+    served = response.json()
+    cache = request.config.cache.mkdir("rarecase-kb")
+    code = run(["--cache-dir", str(cache), "analyze", "--format", "json", "--top", "3",
+                "--similar", "4", "--db", store_db, str(path)])  # fmt: skip
+    assert code == 0
+    printed = json.loads(capsys.readouterr().out)
+    for side in (served, printed):  # the time each was made
+        side["phenopacket"]["metaData"].pop("created")
+    assert served == printed
+    assert len(served["similar"]) == 4 and served["novelty"]["key_findings"]
+
+
+def test_uploaded_files_fields_are_checked_like_json_ones(client):
+    for fields, problem in (({"top": "many"}, "top"), ({"similar": "-1"}, "similar"),
+                            ({"colour": "red"}, "colour")):  # fmt: skip
+        response = client.post(
+            "/v1/analyze", files={"file": ("case.txt", CASE.encode())}, data=fields
+        )
+        assert response.status_code == 422
+        code, message = error_of(response)
+        assert code == "invalid_request" and problem in message
+    response = client.post(
+        "/v1/analyze", files={"file": ("case.txt", CASE.encode())}, data={"similar": "0"}
+    )
+    assert response.status_code == 200
+    assert "similar" not in response.json() and "novelty" not in response.json()

@@ -128,3 +128,31 @@ def test_the_page_works_from_the_keyboard_alone(base_url, browser):
         "document.querySelector(`#features li[data-id='HP:0001250']`).className === 'excluded'"
     )
     page.close()
+
+
+def _axe_violations(page) -> list[str]:
+    """axe-core (bundled in the axe-playwright-python wheel, no download) over the page as it
+    stands; each violation named with its rule, impact and the first element it hit."""
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
+    response = axe.run(page).response
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes'][0]['target']}"
+        for v in response["violations"]
+    ]
+
+
+def test_the_page_passes_an_axe_accessibility_audit(base_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url)
+    assert _axe_violations(page) == []  # the empty page
+    page.fill("#case-text", EXAMPLE.read_text())
+    page.click("#analyze")
+    page.wait_for_selector("#similar li")
+    page.locator("#differential details").first.click()  # reasons open
+    assert _axe_violations(page) == []  # highlights, lists, differential, cases, novelty
+    page.set_viewport_size({"width": 768, "height": 1024})
+    assert _axe_violations(page) == []
+    # the audit does see faults: a button with no name is one
+    page.evaluate("document.querySelector('main').append(document.createElement('button'))")
+    assert any(v.startswith("button-name") for v in _axe_violations(page))
+    page.close()

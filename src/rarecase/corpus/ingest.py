@@ -394,13 +394,14 @@ def open_store(
     and a store first opened with ``seed=False`` is never seeded.
     """
     store = CaseStore.open(url)
-    if store.info("bundled") is not None:
-        return store, None
-    if not seed:  # the owner wants this store without the bundled corpus, now and later
-        store.set_info("bundled", "declined")
-        return store, None
     try:
-        return store, add_bundled(store, kb)
+        with store.setting_up():  # another process may be seeding it now: wait, then look
+            if store.info("bundled") is not None:
+                return store, None
+            if not seed:  # the owner wants this store without the bundled corpus, for good
+                store.set_info("bundled", "declined")
+                return store, None
+            return store, add_bundled(store, kb)
     except BaseException:
         store.close()
         raise

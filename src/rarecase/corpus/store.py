@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any, Final, TypeVar
 
 import platformdirs
+from filelock import FileLock, Timeout
 from sqlalchemy import (
     Connection,
     Engine,
@@ -31,6 +33,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import make_url
@@ -46,9 +49,12 @@ DB_ENV: Final = "RARECASE_DB"
 CHUNK: Final = 2000
 #: Largest limit or offset of a listing (SQL integers are 64-bit; found by schemathesis).
 MAX_PAGE_BOUND: Final = 10**12
+#: Seconds to wait for another process setting up the same store (schema, bundled corpus).
+SETUP_WAIT_S: Final = 600.0
+#: PostgreSQL advisory lock key held while a store is set up ("rare" in ASCII).
+SETUP_LOCK_KEY: Final = 0x72617265
 
 _T = TypeVar("_T")
-
 
 
 class StoreError(RarecaseError):
@@ -209,7 +215,8 @@ class CaseStore:
             event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine, shown)
         try:
-            upgrade(engine, shown)
+            with store.setting_up():
+                upgrade(engine, shown)
         except OperationalError as error:
             engine.dispose()
             raise StoreError(shown, f"cannot open the store: {_first_line(error)}") from error
@@ -220,6 +227,36 @@ class CaseStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @contextmanager
+    def setting_up(self) -> Iterator[None]:
+        """Held while the schema is upgraded or the store seeded, so that processes opening a
+        new store together (a service's workers) do it one after the other, not twice at once:
+        a lock file beside a SQLite database, an advisory lock on PostgreSQL."""
+        url = self.engine.url
+        backend = url.get_backend_name()
+        if backend == "sqlite" and url.database not in (None, "", ":memory:"):
+            lock = FileLock(f"{Path(url.database).expanduser()}.lock", timeout=SETUP_WAIT_S)
+            try:
+                lock.acquire()
+            except Timeout:
+                raise StoreError(
+                    self.url, f"another process has been setting it up for {SETUP_WAIT_S:g} s"
+                ) from None
+            try:
+                yield
+            finally:
+                lock.release()
+        elif backend == "postgresql":
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SETUP_LOCK_KEY})
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SETUP_LOCK_KEY})
+                    conn.commit()
+        else:
+            yield
 
     def __enter__(self) -> CaseStore:
         return self

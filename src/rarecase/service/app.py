@@ -48,6 +48,7 @@ from rarecase.service.auth import Tokens
 MAX_BODY_BYTES = 5 * 1024 * 1024
 STATIC = Path(__file__).parent / "static"
 T = TypeVar("T")
+T_Text = TypeVar("T_Text", bound="TextRequest")
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,10 @@ class TextRequest(BaseModel):
 
 class AnalyzeRequest(TextRequest):
     top: int = Field(10, ge=0, le=100, description="Diagnoses to rank; 0 for none.")
+    similar: int = Field(
+        5, ge=0, le=100,
+        description="Closest stored cases to list, with the novelty check; 0 for neither.",
+    )  # fmt: skip
 
 
 class FindingsRequest(BaseModel):
@@ -231,16 +236,18 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         """The whole chain on one case report, as `rarecase analyze --format json` gives it:
         mentions with status and subject, the patient, claims, the phenopacket, the
         differential. Send JSON ``{"text": …}`` or upload a file (multipart, field ``file``)."""
-        body, top = await _read_input(request, AnalyzeRequest)
+        data, name, asked = await _read_input(request, AnalyzeRequest)
         current = state()
 
         def run() -> dict[str, object]:
-            results = annotate(body[0], recognizer=current.recognizer, name=body[1])
+            results = annotate(data, recognizer=current.recognizer, name=name)
             if not results:
-                raise InputError(body[1], "holds no document", "give a case report")
+                raise InputError(name, "holds no document", "give a case report")
+            index = current.index() if asked.similar else None
             analysis = analysis_of(
-                results[0], current.settings.kb, ranker=current.ranker if top else None, top=top
-            )
+                results[0], current.settings.kb, ranker=current.ranker if asked.top else None,
+                top=asked.top, index=index, similar_top=asked.similar,
+            )  # fmt: skip
             return analysis.to_json()
 
         return await work(run)
@@ -249,12 +256,12 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     async def annotate_text(request: Request) -> list[dict[str, object]]:
         """Every document of the input with its mentions (status, subject, cue), as
         `rarecase annotate --format json` gives them."""
-        body, _ = await _read_input(request, TextRequest)
+        data, name, _ = await _read_input(request, TextRequest)
         current = state()
 
         def run() -> list[dict[str, object]]:
             results: list[AnnotatedDocument] = annotate(
-                body[0], recognizer=current.recognizer, name=body[1]
+                data, recognizer=current.recognizer, name=name
             )
             return [r.to_json() for r in results]
 
@@ -466,17 +473,20 @@ def app_factory() -> FastAPI:
 
 # ------------------------------------------------------------------------------ helpers
 def _text_or_file(model: type[BaseModel]) -> dict[str, Any]:
-    """The request body as OpenAPI should show it: JSON or a multipart file upload."""
+    """The request body as OpenAPI should show it: JSON, or a multipart file upload with the
+    model's other fields (the text and its name come from the file)."""
+    schema = model.model_json_schema()
+    others = {k: v for k, v in schema["properties"].items() if k not in ("text", "name")}
     return {
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {"schema": model.model_json_schema()},
+                "application/json": {"schema": schema},
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
                         "required": ["file"],
-                        "properties": {"file": {"type": "string", "format": "binary"}},
+                        "properties": {"file": {"type": "string", "format": "binary"}, **others},
                     }
                 },
             },
@@ -484,10 +494,9 @@ def _text_or_file(model: type[BaseModel]) -> dict[str, Any]:
     }
 
 
-async def _read_input(
-    request: Request, model: type[TextRequest]
-) -> tuple[tuple[str | bytes, str], int]:
-    """The input (text or the uploaded file's bytes) with its name, and ``top``."""
+async def _read_input(request: Request, model: type[T_Text]) -> tuple[str | bytes, str, T_Text]:
+    """The case report of a text endpoint (the text or the uploaded file's bytes), its name,
+    and the request's fields, validated by the endpoint's model whichever way they came."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "multipart/form-data":
         async with request.form() as form:  # closes the spooled upload files
@@ -498,10 +507,11 @@ async def _read_input(
                 )
             data = await upload.read()
             name = upload.filename or "upload"
-            asked = form.get("top")
+            fields = {k: v for k, v in form.multi_items() if k != "file" and isinstance(v, str)}
         if not data:
             raise ServiceError(400, "empty_input", f"{name}: the file is empty")
-        return (data, name), _top(asked if isinstance(asked, str) else None)
+        parsed = _validated(model, {**fields, "text": name, "name": name[:200]})
+        return data, name, parsed
     if kind not in ("application/json", ""):
         raise ServiceError(
             415, "unsupported_media_type",
@@ -512,20 +522,15 @@ async def _read_input(
         data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ServiceError(400, "invalid_json", f"request body: not JSON ({error})") from None
+    parsed = _validated(model, data)
+    return parsed.text, parsed.name, parsed
+
+
+def _validated(model: type[T_Text], data: object) -> T_Text:
     try:
-        parsed = model.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as error:
         raise ServiceError(422, "invalid_request", _problems(error.errors())) from None
-    limit = parsed.top if isinstance(parsed, AnalyzeRequest) else 0
-    return (parsed.text, parsed.name), limit
-
-
-def _top(value: str | None) -> int:
-    if value is None:
-        return 10
-    if not value.isdigit() or int(value) > 100:
-        raise ServiceError(422, "invalid_request", f"top: {value!r} is not a whole number 0-100")
-    return int(value)
 
 
 def _problems(errors: Sequence[Any]) -> str:

@@ -210,11 +210,12 @@ async function analyze(event) {
       const form = new FormData();
       form.append("file", file);
       form.append("top", "0");
+      form.append("similar", "0");
       analysis = await call("/v1/analyze", { method: "POST", body: form });
     } else {
       const text = $("case-text").value;
       if (!text.trim()) { say("Paste a case report or choose a file first."); return; }
-      analysis = await post("/v1/analyze", { text, top: 0 });
+      analysis = await post("/v1/analyze", { text, top: 0, similar: 0 });
     }
     state.analysis = analysis;
     state.features = (analysis.phenopacket.phenotypicFeatures || []).map((f) => ({
