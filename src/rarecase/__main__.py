@@ -2,4 +2,5 @@
 
 from rarecase.cli import main
 
-main()
+if __name__ == "__main__":  # not again in the worker processes a batch spawns
+    main()

@@ -1199,5 +1199,6 @@ def main() -> None:
     sys.exit(run())
 
 
-# The case-store commands register themselves on ``app``.
+# The case-store and batch commands register themselves on ``app``.
+import rarecase.cli_batch  # noqa: E402
 import rarecase.cli_corpus  # noqa: E402, F401

@@ -86,3 +86,63 @@ def test_external_entities_are_not_resolved(tmp_path) -> None:
     except UnsupportedFormatError:
         return  # refusing is fine too
     assert "TOPSECRET" not in docs[0].text
+
+
+# ------------------------------------------------------------------ streaming (batch files)
+def _many(n: int) -> bytes:
+    """``n`` copies of the two test articles, PMIDs made distinct, in one citation set."""
+    text = (DATA / "pubmed_two.xml").read_text("utf-8")
+    head, body = text.split("<PubmedArticleSet>", 1)
+    body, tail = body.rsplit("</PubmedArticleSet>", 1)
+    copies = [body.replace(">9000000", f">{8000 + i}9000000") for i in range(n)]
+    return (head + "<PubmedArticleSet>" + "".join(copies) + "</PubmedArticleSet>" + tail).encode()
+
+
+def test_streaming_gives_what_reading_whole_gives(tmp_path) -> None:
+    from rarecase.text.pubmed import stream_pubmed
+
+    data = _many(50)
+    plain = tmp_path / "pubmed26n0001.xml"
+    plain.write_bytes(data)
+    zipped = tmp_path / "pubmed26n0002.xml.gz"
+    zipped.write_bytes(gzip.compress(data))
+    whole = read_source(data, name="set.xml")
+    assert len(whole) == 100
+    for path in (plain, zipped):
+        streamed = list(stream_pubmed(path))
+        assert [d.id for d in streamed] == [d.id for d in whole]
+        assert [(d.text, d.sections, d.publication_types) for d in streamed] == [
+            (d.text, d.sections, d.publication_types) for d in whole
+        ]
+
+
+def test_a_truncated_gzip_file_fails_after_the_articles_before_the_cut(tmp_path) -> None:
+    from rarecase.text.pubmed import stream_pubmed
+
+    path = tmp_path / "pubmed26n0003.xml.gz"
+    packed = gzip.compress(_many(400))
+    path.write_bytes(packed[: len(packed) * 2 // 3])
+    read = []
+    with pytest.raises(UnsupportedFormatError) as caught:
+        for document in stream_pubmed(path):
+            read.append(document.id)
+    assert 0 < len(read) < 800
+    assert str(caught.value).startswith(f"{path}: ")
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "problem"),
+    [
+        ("pubmed26n0004.xml.gz", b"not gzip at all", "is named .gz but is not gzip data"),
+        ("pubmed26n0005.xml", b"<html><body>a page</body></html>", "not PubMed XML"),
+        ("pubmed26n0006.xml", b"<PubmedArticleSet><PubmedArticle>", "not well-formed"),
+    ],
+)
+def test_a_damaged_file_is_named_with_its_problem(tmp_path, name, data, problem) -> None:
+    from rarecase.text.pubmed import stream_pubmed
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(UnsupportedFormatError, match=problem):
+        list(stream_pubmed(path))

@@ -11,8 +11,14 @@ its order, so that cited claims ("[2]") can name what they cite.
 
 from __future__ import annotations
 
+import gzip
 import re
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Final
+
+from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
 from rarecase.errors import UnsupportedFormatError
 from rarecase.text.document import Document, Format, Section
@@ -36,6 +42,63 @@ def read_pubmed(text: str, *, source: str) -> list[Document]:
             source, f"is XML with root <{name}>, not PubMed XML", "give a PubMed efetch XML file"
         )
     return [_article(el) for el in articles]
+
+
+def stream_pubmed(path: str | Path) -> Iterator[Document]:
+    """Every article of a PubMed baseline or update file (``.xml`` or ``.xml.gz``), one at a
+    time, with memory bounded whatever the file's size: each article is parsed, turned into a
+    Document and freed before the next is read.
+
+    A damaged file (bad gzip data, truncated, not well-formed, not PubMed XML) raises an
+    UnsupportedFormatError naming it after the articles before the damage were given.
+    """
+    name = str(path)
+    try:
+        raw = Path(path).open("rb")  # noqa: SIM115 (closed by the with below)
+    except OSError as error:
+        raise UnsupportedFormatError(name, f"cannot be read ({error.strerror})") from None
+    with raw:
+        zipped = raw.read(2) == b"\x1f\x8b"
+        raw.seek(0)
+        if name.lower().endswith(".gz") and not zipped:
+            raise UnsupportedFormatError(name, "is named .gz but is not gzip data")
+        stream: Any = gzip.GzipFile(fileobj=raw) if zipped else raw
+        events = etree.iterparse(
+            stream, events=("start", "end"), resolve_entities=False, no_network=True,
+            load_dtd=False, huge_tree=False, remove_comments=True,
+        )  # fmt: skip
+        depth = 0
+        try:
+            for event, element in events:
+                if event == "start":
+                    if depth == 0 and local_name(element) not in {
+                        "PubmedArticleSet", "MedlineCitationSet", "PubmedArticle"
+                    }:  # fmt: skip
+                        raise UnsupportedFormatError(
+                            name, f"is XML with root <{local_name(element)}>, not PubMed XML",
+                            "give a PubMed baseline or update file",
+                        )  # fmt: skip
+                    depth += 1
+                    continue
+                depth -= 1
+                if depth > 1:
+                    continue
+                if local_name(element) in {"PubmedArticle", "MedlineCitation"}:
+                    yield _article(element)
+                if depth == 1:  # free every child of the root once read (book articles too)
+                    element.clear(keep_tail=False)
+                    parent = element.getparent()
+                    while parent is not None and element.getprevious() is not None:
+                        del parent[0]
+        except etree.XMLSyntaxError as error:
+            raise UnsupportedFormatError(
+                name, f"is not well-formed PubMed XML: {error.msg or error}",
+                "the file may be truncated or damaged: download it again",
+            ) from None  # fmt: skip
+        except (EOFError, OSError, zlib.error) as error:
+            raise UnsupportedFormatError(
+                name, f"has damaged gzip data ({error})", "download it again"
+            ) from None
 
 
 def _article(element: Any) -> Document:
