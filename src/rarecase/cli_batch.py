@@ -25,6 +25,18 @@ from rarecase.cli import _emit_json, _settings, app, err, out
 from rarecase.errors import InputError
 
 
+def _batch_extra() -> None:
+    """A clear error where the batch extra (Dask, pyarrow) is not installed."""
+    import importlib.util
+
+    missing = [m for m in ("distributed", "pyarrow") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise InputError(
+            "rarecase batch", f"needs {' and '.join(missing)}, which are not installed",
+            "pip install 'rarecase[batch]'",
+        )  # fmt: skip
+
+
 class _BarProgress:
     """The live bar: inputs done of all, records read, records per second and the time left
     (estimated from the bytes of input done, since records are only counted as read)."""
@@ -119,6 +131,7 @@ def batch(
     Without --scheduler a local cluster runs here. A damaged input is reported and the rest
     go on; the exit status is then 1. An interrupted run continues with --resume.
     """
+    _batch_extra()
     from rarecase.batch.run import load_cases, run_batch
 
     if scheduler is not None and workers is not None:
@@ -205,6 +218,7 @@ def synthetic_medline(
 ) -> None:
     """Write synthetic PubMed baseline files (gzipped MEDLINE XML with case-report-like
     abstracts drawn from the disease annotations), to try or measure `rarecase batch`."""
+    _batch_extra()
     from rarecase.batch.synthetic import write_medline
 
     made = write_medline(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rarecase.batch.tables import PartitionWriter, read_table, remove_temporary
+from rarecase.batch.tables import ROW_GROUP, PartitionWriter, read_table, remove_temporary
 
 
 def _row(doc: str) -> dict[str, object]:
@@ -14,7 +14,7 @@ def _row(doc: str) -> dict[str, object]:
 
 
 def test_a_partition_is_replaced_whole_and_an_abort_changes_nothing(tmp_path, monkeypatch):
-    monkeypatch.setattr("rarecase.batch.tables.ROW_GROUP", 3)  # several row groups
+    monkeypatch.setitem(ROW_GROUP, "documents", 3)  # several row groups
     with PartitionWriter(tmp_path, "f1") as writer:
         for i in range(7):
             writer.add("documents", _row(f"a{i}"))

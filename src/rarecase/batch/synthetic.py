@@ -4,11 +4,11 @@ baseline file and case-report-like abstracts built from the disease annotations.
 Real baseline files cannot be bundled (and must not be fetched at run time). These follow their
 layout (``PubmedArticleSet`` / ``PubmedArticle`` / ``MedlineCitation`` with journal, dates,
 authors, structured abstract, publication types, MeSH headings, and ``PubmedData`` with ids),
-at about the size of real records (1.5-2.5 kB of XML each). A share of the records are case
-reports: a patient of a given age and sex with 3-6 of a disease's annotated features, some
-excluded ones, a relative's finding, a cited earlier patient and the diagnosis. The rest are
-reviews and original articles that speak of the disease in general. The same seed gives the
-same files, byte for byte.
+with abstracts about as long as real ones. A share of the records are case reports: a patient
+of a given age and sex with 3-6 of a disease's annotated features, some excluded ones, a
+relative's finding, a cited earlier patient and the diagnosis. The rest are reviews and cohort
+studies that speak of the disease in general. The same seed gives the same files, byte for
+byte.
 """
 
 from __future__ import annotations
@@ -137,24 +137,48 @@ def _case_report(kb: KnowledgeBase, record: CaseRecord, pmid: int, rng: random.R
     person = ("girl" if female else "boy") if age < 18 else ("woman" if female else "man")
     pronoun, possessive = ("She", "Her") if female else ("He", "His")
     first, rest = present[:2], present[2:]
-    case = [f"A {age}-year-old {person} presented with {_listed(first)}."]
+    months = rng.randint(2, 36)
+    case = [
+        f"A {age}-year-old {person} was referred to our department after {months} months of "
+        f"progressive complaints. {pronoun} presented with {_listed(first)}."
+    ]
     if rest:
-        case.append(f"Examination also revealed {_listed(rest)}.")
+        case.append(f"Physical examination also revealed {_listed(rest)}.")
     if excluded:
         case.append(f"{pronoun} had no {_listed(excluded, 'or')}.")
+    case.append(
+        "Routine blood counts, renal and liver function tests were within normal limits, and "
+        "the remaining examination was unremarkable."
+    )
     if rng.random() < 0.4 and present:
         case.append(f"{possessive} {rng.choice(RELATIVES)} had {rng.choice(present)}.")
-    case.append(f"Genetic testing confirmed the diagnosis of {disease}.")
+    case.append(
+        "Exome sequencing of the proband and both parents was performed, and segregation of "
+        f"the variant was confirmed by Sanger sequencing; the diagnosis of {disease} was made."
+    )
+    case.append(
+        f"{pronoun} received supportive treatment and was followed up for "
+        f"{rng.randint(1, 5)} years, with regular clinical and laboratory assessments."
+    )
+    discussion = [
+        f"To our knowledge, fewer than {rng.randint(10, 200)} patients with {disease} have "
+        "been described, and the clinical picture varies widely between them."
+    ]
     if rng.random() < 0.3 and present:
         cited = rng.randint(2, 9)
         earlier = rng.choice(present)
-        case.append(f"A similar patient with {earlier} was reported previously [{cited}].")
+        discussion.append(f"A similar patient with {earlier} was reported previously [{cited}].")
+    discussion.append(
+        f"This case widens the clinical spectrum of {disease} and shows the value of early "
+        "genetic testing in patients with an unexplained combination of findings."
+    )
     sections = [
-        ("BACKGROUND", "BACKGROUND", f"{disease} is a rare disorder with a variable presentation."),
+        ("BACKGROUND", "BACKGROUND",
+         f"{disease} is a rare disorder with a variable presentation. Its diagnosis is often "
+         "delayed because the early signs are non-specific and overlap with those of more "
+         "common conditions."),
         ("CASE PRESENTATION", "METHODS", " ".join(case)),
-        ("CONCLUSIONS", "CONCLUSIONS",
-         f"This case widens the clinical spectrum of {disease} and shows the value of "
-         "early genetic testing."),
+        ("CONCLUSIONS", "CONCLUSIONS", " ".join(discussion)),
     ]  # fmt: skip
     title = f"{disease} in a {age}-year-old {person}: a case report"
     return _article(pmid, title, sections, ["Case Reports", "Journal Article"], rng)
@@ -167,18 +191,34 @@ def _other_article(kb: KnowledgeBase, record: CaseRecord, pmid: int, rng: random
     if rng.random() < 0.5:
         sections = [
             ("", "UNASSIGNED",
-             f"{disease} is characterised by {_listed(features)}. We review the reported "
-             f"clinical features, the genes involved and the management of {n} published "
-             "patients. Treatment remains supportive in most cases."),
+             f"{disease} is characterised by {_listed(features)}. We searched PubMed, Embase "
+             f"and the Cochrane Library from inception to {rng.randint(2015, 2025)} and "
+             f"reviewed the reported clinical features, the genes involved and the management "
+             f"of {n} published patients. Two reviewers extracted the data independently and "
+             "resolved disagreements by consensus. Most reports were single cases or small "
+             "series, and the quality of the evidence was low. Diagnostic criteria differed "
+             "between centres, and follow-up was rarely longer than five years. Treatment "
+             "remains supportive in most cases, and prospective registries are needed to "
+             "describe the natural history and to prepare trials of targeted therapies."),
         ]  # fmt: skip
         return _article(pmid, f"{disease}: a review", sections, ["Journal Article", "Review"], rng)
+    centres = rng.randint(3, 30)
     sections = [
-        ("OBJECTIVE", "OBJECTIVE", f"To describe the natural history of {disease}."),
-        ("METHODS", "METHODS", f"We studied {n} patients from {rng.randint(3, 30)} centres."),
+        ("OBJECTIVE", "OBJECTIVE",
+         f"To describe the natural history of {disease} and the factors associated with "
+         "outcome in a large international cohort."),
+        ("METHODS", "METHODS",
+         f"We studied {n} patients from {centres} centres in a retrospective multicentre "
+         "study. Clinical, radiological and molecular data were collected with a standard "
+         "form, and survival was analysed with Kaplan-Meier curves and Cox regression."),
         ("RESULTS", "RESULTS",
-         f"The most frequent findings were {_listed(features)}; "
-         f"{rng.randint(5, 60)} % of patients needed surgery."),
-        ("CONCLUSIONS", "CONCLUSIONS", "Long-term follow-up is advised."),
+         f"The median age at diagnosis was {rng.randint(1, 40)} years. The most frequent "
+         f"findings were {_listed(features)}; {rng.randint(5, 60)} % of patients needed "
+         f"surgery. The median follow-up was {rng.randint(2, 15)} years, and no clear "
+         "genotype-phenotype correlation was found."),
+        ("CONCLUSIONS", "CONCLUSIONS",
+         "Long-term follow-up in specialised centres is advised, and the findings support "
+         "earlier referral for genetic testing."),
     ]  # fmt: skip
     title = f"Natural history of {disease} in a cohort of {n} patients"
     return _article(pmid, title, sections, ["Journal Article", "Multicenter Study"], rng)

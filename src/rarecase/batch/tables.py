@@ -21,8 +21,9 @@ from typing import Any, Final
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-#: Rows buffered per table before they are written as a row group (bounds worker memory).
-ROW_GROUP: Final = 20_000
+#: Rows buffered per table before they are written as a row group: what bounds a worker's
+#: memory whatever the size of its file (a case row carries its phenopacket, some kB).
+ROW_GROUP: Final = {"documents": 10_000, "mentions": 10_000, "cases": 1_000}
 TABLES: Final = ("documents", "mentions", "cases")
 DATA_FILE: Final = "part-0.parquet"
 
@@ -92,7 +93,7 @@ class PartitionWriter:
         buffer = self.rows[table]
         buffer.append(row)
         self.counts[table] += 1
-        if len(buffer) >= ROW_GROUP:
+        if len(buffer) >= ROW_GROUP[table]:
             self._flush(table)
 
     def _flush(self, table: str) -> None:

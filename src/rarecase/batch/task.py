@@ -223,7 +223,18 @@ def _problem(result: UnitResult, text: str) -> None:
 
 
 def _peak_rss_mb() -> float:
-    """The worker process's peak resident memory (0 where the platform does not say)."""
+    """The worker process's peak resident memory (0 where the platform does not say).
+
+    On Linux from VmHWM, the high-water mark of this process's own memory: ``ru_maxrss``
+    keeps the parent's peak across fork and exec, so a worker spawned by a big driver would
+    report the driver's memory.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         import resource
     except ImportError:  # Windows
