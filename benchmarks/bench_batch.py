@@ -40,7 +40,7 @@ def measure(folder: Path, workers: int, *, case_reports_only: bool) -> tuple[flo
     """Records per second, peak worker memory (MB) and records, for ``workers`` processes."""
     with (
         LocalCluster(
-            n_workers=workers, threads_per_worker=1, dashboard_address=None,
+            n_workers=workers, threads_per_worker=1, scheduler_kwargs={"dashboard": False},
             silence_logs=logging.ERROR,
         ) as cluster,
         Client(cluster) as client,

@@ -197,7 +197,10 @@ def _print_summary(summary: Any, out_dir: Path) -> None:
         table.add_row(name, value)
     out.print(table)
     for failure in summary.failures:
-        err.print(f"rarecase: failed: {failure['input']}: {failure['error']}")
+        said = failure["error"]  # most errors name their file already
+        if not said.startswith(failure["input"]):
+            said = f"{failure['input']}: {said}"
+        err.print(f"rarecase: failed: {said}")
     for problem in summary.problems:
         err.print(f"rarecase: warning: {problem}")
 

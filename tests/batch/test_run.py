@@ -129,7 +129,9 @@ def test_a_worker_killed_mid_task_is_retried_without_duplicate_rows(hpo, kb_cach
     write_medline(hpo, folder, files=4, records=400, case_report_share=0.4, seed=11)
     killed: list[str] = []
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, scheduler_kwargs={"dashboard": False}
+        ) as cluster,
         Client(cluster) as client,
     ):
 
@@ -161,3 +163,25 @@ def test_a_worker_killed_mid_task_is_retried_without_duplicate_rows(hpo, kb_cach
     )
     assert counted == 1600
     assert isinstance(read_table(tmp_path / "out", "cases"), pa.Table)
+
+
+def test_a_folder_of_jats_and_text_files_keeps_case_reports_by_article_type(kb_cache, tmp_path):
+    data = Path(__file__).parents[1] / "data" / "text"
+    folder = tmp_path / "pmc"
+    folder.mkdir()
+    report = (data / "jats_article.xml").read_text("utf-8")
+    (folder / "report.xml").write_text(report, "utf-8")
+    research = report.replace('article-type="case-report"', 'article-type="research-article"')
+    (folder / "research.xml").write_text(research, "utf-8")
+    (folder / "note.txt").write_text("A 6-year-old boy had seizures and no fever.", "utf-8")
+    (folder / "broken.txt").write_bytes(b"\x00\x01\x02" * 100)
+    out = tmp_path / "out"
+    summary, _ = run_batch([folder], out, workers=1, cache_dir=kb_cache, case_reports_only=True)
+    assert (summary.done, summary.failed) == (1, 0)  # a bad file in a folder is not a bad unit
+    assert summary.failed_records == 1 and "broken.txt" in summary.problems[0]
+    assert (summary.records, summary.case_reports) == (3, 2)
+    documents = read_table(out, "documents").to_pylist()
+    assert sorted(Path(d["path"]).name for d in documents) == ["note.txt", "report.xml"]
+    assert {d["source"] for d in documents} == {"pmc.part00001"}
+    seizures = [m for m in read_table(out, "mentions").to_pylist() if m["id"] == "HP:0001250"]
+    assert seizures and seizures[0]["subject"] == "patient"

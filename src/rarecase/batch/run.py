@@ -209,8 +209,8 @@ def _dask_client(scheduler: str | None, workers: int | None, units: int) -> Iter
     n = workers or max(1, min(os.cpu_count() or 1, units))
     with (
         LocalCluster(
-            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-            silence_logs=logging.ERROR,
+            n_workers=n, threads_per_worker=1, processes=True, silence_logs=logging.ERROR,
+            scheduler_kwargs={"dashboard": False},  # no web server nobody asked for
         ) as cluster,
         Client(cluster) as client,
     ):  # fmt: skip

@@ -104,7 +104,7 @@ def _unit(key: str, kind: SourceKind, paths: Iterable[Path]) -> Unit:
     return Unit(
         key=key,
         kind=kind,
-        paths=tuple(str(p) for p in files),
+        paths=tuple(str(p.absolute()) for p in files),  # workers elsewhere have another cwd
         size=sum(s.st_size for s in stats),
         fingerprint=digest.hexdigest()[:16],
     )

@@ -151,11 +151,11 @@ def remove_temporary(out: Path) -> int:
     return removed
 
 
-def read_table(out: Path, table: str, keys: list[str] | None = None) -> pa.Table:
+def read_table(out: str | Path, table: str, keys: list[str] | None = None) -> pa.Table:
     """A table of the output, every partition (or those of ``keys``) with its ``source``."""
     import pyarrow.dataset as ds
 
-    folder = out / table
+    folder = Path(out) / table
     if not folder.is_dir():
         return SCHEMAS[table].append(pa.field("source", pa.string())).empty_table()
     dataset = ds.dataset(

@@ -23,7 +23,7 @@ from rarecase.batch.tables import PartitionWriter, remove_partition
 from rarecase.errors import RarecaseError
 from rarecase.recognize.mention import Mention
 from rarecase.recognize.recognizer import Recognizer
-from rarecase.text.document import Document
+from rarecase.text.document import Document, Format
 
 #: Publication types (PubMed) and article types (JATS) that mark a case report.
 CASE_REPORT_TYPES = frozenset({"case reports", "case report", "case-report"})
@@ -65,7 +65,11 @@ class UnitResult:
 
 
 def is_case_report(document: Document) -> bool:
-    return any(t.strip().lower() in CASE_REPORT_TYPES for t in document.publication_types)
+    """By publication type (PubMed) or article type (JATS); a text, HTML or other document
+    that says nothing of its type is taken for the case report its owner gave."""
+    if document.format in (Format.PUBMED_XML, Format.JATS) or document.publication_types:
+        return any(t.strip().lower() in CASE_REPORT_TYPES for t in document.publication_types)
+    return True
 
 
 def recognizer_for(options: Options) -> Recognizer:
@@ -88,7 +92,7 @@ def process_unit(unit: Unit, options: Options) -> UnitResult:
         with PartitionWriter(out, unit.key) as writer:
             for path, document in _documents(unit, result):
                 result.records += 1
-                case_report = is_case_report(document) or unit.kind is SourceKind.ARTICLES
+                case_report = is_case_report(document)
                 result.case_reports += case_report
                 if options.case_reports_only and not case_report:
                     continue
