@@ -56,11 +56,9 @@ class _BarProgress:
         self.task: Any = None
         self.records = 0
         self.began = time.perf_counter()
-        self.units = 0
 
     def start(self, units: int, size: int) -> None:
         self.began = time.perf_counter()
-        self.units = units
         self.bar.start()
         self.task = self.bar.add_task("batch", total=units, records=0, rate=0.0)
 

@@ -21,9 +21,13 @@ from typing import Any
 from rarecase.batch.sources import SourceKind, Unit
 from rarecase.batch.tables import PartitionWriter, remove_partition
 from rarecase.errors import RarecaseError
+from rarecase.phenopacket.json_io import case_to_dict
+from rarecase.pipeline import AnnotatedDocument, analysis_of
 from rarecase.recognize.mention import Mention
 from rarecase.recognize.recognizer import Recognizer
+from rarecase.text import read_path
 from rarecase.text.document import Document, Format
+from rarecase.text.pubmed import stream_pubmed
 
 #: Publication types (PubMed) and article types (JATS) that mark a case report.
 CASE_REPORT_TYPES = frozenset({"case reports", "case report", "case-report"})
@@ -116,14 +120,10 @@ def process_unit(unit: Unit, options: Options) -> UnitResult:
 
 def _documents(unit: Unit, result: UnitResult) -> Iterator[tuple[str, Document]]:
     if unit.kind is SourceKind.PUBMED:
-        from rarecase.text.pubmed import stream_pubmed
-
         for path in unit.paths:
             for document in stream_pubmed(path):  # a damaged file raises: the unit fails
                 yield path, document
         return
-    from rarecase.text import read_path
-
     for path in unit.paths:
         try:
             documents = read_path(path)
@@ -143,9 +143,6 @@ def _write_document(
     case_report: bool,
     options: Options,
 ) -> None:
-    from rarecase.phenopacket.json_io import case_to_dict
-    from rarecase.pipeline import AnnotatedDocument, analysis_of
-
     mentions = tuple(recognizer.annotate(document))
     doc_id = document.id or Path(path).name
     pmid = document.pmid or ""

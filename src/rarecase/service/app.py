@@ -510,6 +510,7 @@ async def _read_input(request: Request, model: type[T_Text]) -> tuple[str | byte
             fields = {k: v for k, v in form.multi_items() if k != "file" and isinstance(v, str)}
         if not data:
             raise ServiceError(400, "empty_input", f"{name}: the file is empty")
+        # the file is the text: the model checks the other fields (its "text" stands in)
         parsed = _validated(model, {**fields, "text": name, "name": name[:200]})
         return data, name, parsed
     if kind not in ("application/json", ""):
