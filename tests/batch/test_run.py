@@ -126,7 +126,7 @@ def test_a_worker_killed_mid_task_is_retried_without_duplicate_rows(hpo, kb_cach
     from rarecase.batch.synthetic import write_medline
 
     folder = tmp_path / "big"
-    write_medline(hpo, folder, files=4, records=400, case_report_share=0.4, seed=11)
+    write_medline(hpo, folder, files=6, records=500, case_report_share=0.4, seed=11)
     killed: list[str] = []
     with (
         LocalCluster(
@@ -140,7 +140,7 @@ def test_a_worker_killed_mid_task_is_retried_without_duplicate_rows(hpo, kb_cach
             while time.monotonic() < deadline and not killed:
                 busy = [w for w, keys in client.processing().items() if keys]
                 if busy:
-                    time.sleep(0.5)  # well into the task
+                    time.sleep(0.2)  # into the task (each takes about a second)
                     pids = client.run(os.getpid, workers=busy[:1])
                     for address, pid in pids.items():
                         if client.processing().get(address):
@@ -155,13 +155,13 @@ def test_a_worker_killed_mid_task_is_retried_without_duplicate_rows(hpo, kb_cach
         )
         killer.join()
     assert killed, "no worker was busy to kill"
-    assert (summary.done, summary.failed, summary.records) == (4, 0, 1600)
+    assert (summary.done, summary.failed, summary.records) == (6, 0, 3000)
     assert_no_duplicates(tmp_path / "out")
-    assert read_table(tmp_path / "out", "documents").num_rows == 1600
+    assert read_table(tmp_path / "out", "documents").num_rows == 3000
     counted = sum(
         len(gzip.decompress(p.read_bytes()).split(b"<PubmedArticle>")) - 1 for p in folder.iterdir()
     )
-    assert counted == 1600
+    assert counted == 3000
     assert isinstance(read_table(tmp_path / "out", "cases"), pa.Table)
 
 
