@@ -170,3 +170,19 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def cli(request: pytest.FixtureRequest, hpo: KnowledgeBase, capsys: pytest.CaptureFixture[str]):
+    """Run a command in-process against the full HPO release (cache shared with ``hpo``):
+    ``cli("info", "--json")`` gives the exit status, stdout and stderr."""
+    from rarecase.cli import run
+
+    cache = request.config.cache.mkdir("rarecase-kb")
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = run(["--cache-dir", str(cache), *args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke

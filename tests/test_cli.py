@@ -14,19 +14,6 @@ from tests.conftest import MINI_HPO
 EXAMPLES = Path(__file__).parents[1] / "examples"
 
 
-@pytest.fixture
-def cli(request, hpo, capsys):
-    """Run a command against the full HPO release (cache shared with the `hpo` fixture)."""
-    cache = request.config.cache.mkdir("rarecase-kb")
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = run(["--cache-dir", str(cache), *args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
-
-
 def test_version(cli):
     code, out, _ = cli("--version")
     assert code == 0 and out.strip() == f"rarecase {__version__}"

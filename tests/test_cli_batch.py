@@ -9,20 +9,7 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from rarecase.cli import run
 from rarecase.corpus.store import CaseStore
-
-
-@pytest.fixture
-def cli(request, hpo, capsys):
-    cache = request.config.cache.mkdir("rarecase-kb")
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = run(["--cache-dir", str(cache), *args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
 
 
 def test_write_files_run_them_load_the_cases_and_resume(cli, tmp_path):
