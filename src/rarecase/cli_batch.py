@@ -22,6 +22,7 @@ from rich.progress import Progress as Bar
 from rich.table import Table
 
 from rarecase.cli import _emit_json, _settings, app, err, out
+from rarecase.cli_corpus import DbOption, seeded_store
 from rarecase.errors import InputError
 
 
@@ -112,12 +113,7 @@ def batch(
     load: Annotated[
         bool, typer.Option("--load", help="Add the cases found to the case store (--db).")
     ] = False,
-    db: Annotated[
-        str | None,
-        typer.Option(
-            "--db", envvar="RARECASE_DB", show_envvar=True, help="The case store for --load."
-        ),
-    ] = None,
+    db: DbOption = None,
     progress: Annotated[
         bool, typer.Option("--progress/--no-progress", help="Show the live progress bar.")
     ] = True,
@@ -155,8 +151,6 @@ def batch(
         if bar is not None:
             bar.stop()
     if load:
-        from rarecase.cli_corpus import seeded_store
-
         summary.loaded = load_cases(out_dir, units, seeded_store(settings, db), settings.kb)
     if as_json:
         _emit_json(summary.to_json())

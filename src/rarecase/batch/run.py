@@ -24,7 +24,7 @@ from typing import Any, Final, Protocol
 
 from rarecase.batch.sources import FILES_PER_UNIT, Unit, plan
 from rarecase.batch.tables import TABLES, read_table, remove_temporary
-from rarecase.batch.task import Options, UnitResult, process_unit
+from rarecase.batch.task import COUNTS, Options, UnitResult, process_unit
 from rarecase.errors import InputError
 
 MANIFEST: Final = "_manifest.jsonl"
@@ -66,9 +66,8 @@ class BatchSummary:
             self.failures.append({"input": ", ".join(unit.paths[:3]), "error": result.error})
         else:
             self.done += 1
-        for name in ("records", "case_reports", "documents", "mentions", "cases"):
+        for name in COUNTS:
             setattr(self, name, getattr(self, name) + getattr(result, name))
-        self.failed_records += result.failed_records
         self.problems.extend(result.problems[: max(0, 50 - len(self.problems))])
         self.peak_worker_rss_mb = max(self.peak_worker_rss_mb, result.peak_rss_mb)
 

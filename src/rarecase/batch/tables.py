@@ -156,10 +156,11 @@ def read_table(out: str | Path, table: str, keys: list[str] | None = None) -> pa
     import pyarrow.dataset as ds
 
     folder = Path(out) / table
+    schema = SCHEMAS[table].append(pa.field("source", pa.string()))
     if not folder.is_dir():
-        return SCHEMAS[table].append(pa.field("source", pa.string())).empty_table()
+        return schema.empty_table()
     dataset = ds.dataset(
-        folder, format="parquet", schema=SCHEMAS[table].append(pa.field("source", pa.string())),
+        folder, format="parquet", schema=schema,
         partitioning=ds.partitioning(pa.schema([("source", pa.string())]), flavor="hive"),
     )  # fmt: skip
     if keys is None:

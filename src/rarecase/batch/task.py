@@ -34,6 +34,9 @@ CASE_REPORT_TYPES = frozenset({"case reports", "case report", "case-report"})
 #: Problems kept per unit in the manifest (a broken folder of 10,000 files says the first few).
 MAX_PROBLEMS = 20
 
+#: What a unit counts, and a run sums.
+COUNTS = ("records", "case_reports", "documents", "mentions", "cases", "failed_records")
+
 _loaded: dict[tuple[str | None, str | None], Recognizer] = {}
 
 
